@@ -1,0 +1,55 @@
+// The `tacit` executable: parses the command line and hands over to a layer.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "server/log/log.h"
+#include "server/lsp/serve.h"
+
+namespace {
+
+constexpr const char* kDescription =
+    "Tacit keeps a team's knowledge on its code: notes, lessons and questions\n"
+    "anchored to lines, shared through git refs, shown in any LSP editor.";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A client that closes its end must not kill us with SIGPIPE: writes fail
+  // with EPIPE instead and the server exits cleanly.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app{kDescription, "tacit"};
+  app.set_version_flag("--version", std::string("tacit ") + TACIT_VERSION);
+  app.require_subcommand(0, 1);
+
+  std::string logLevel = "info";
+  app.add_option("--log-level", logLevel, "Log level on stderr: trace, debug, info, warn, error, off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "warning", "error", "off"}))
+      ->envname("TACIT_LOG")
+      ->capture_default_str();
+
+  tacit::lsp::ServeOptions serveOptions;
+  auto* serve = app.add_subcommand("serve", "Run the language server on stdin/stdout");
+  serve->add_option("--max-message-bytes", serveOptions.maxMessageBytes,
+                    "Refuse messages larger than this")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 32))
+      ->capture_default_str();
+  // Editors commonly pass --stdio to language servers; it is the only transport.
+  serve->fallthrough();  // `tacit serve --log-level debug` works too
+  serve->add_flag("--stdio", "Use stdin/stdout (the default and only transport)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  tacit::log::setLevel(*tacit::log::parseLevel(logLevel));
+
+  if (serve->parsed()) return tacit::lsp::serve(serveOptions);
+
+  std::cout << app.help();
+  return 0;
+}
