@@ -39,7 +39,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   // Editors commonly pass --stdio to language servers; it is the only transport.
   serve->fallthrough();  // `tacit serve --log-level debug` works too
-  serve->add_flag("--stdio", "Use stdin/stdout (the default and only transport)");
+  bool stdio = true;
+  serve->add_flag("--stdio", stdio, "Use stdin/stdout (the default and only transport)");
 
   try {
     app.parse(argc, argv);

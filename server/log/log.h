@@ -42,9 +42,18 @@ class Line {
 
 }  // namespace tacit::log
 
-// Usage: TACIT_LOG(Info) << "opened " << uri;  The stream expression is not
-// evaluated when the level is disabled.
-#define TACIT_LOG(LEVEL)                                           \
-  if (!::tacit::log::enabled(::tacit::log::Level::LEVEL)) {        \
-  } else                                                           \
-    ::tacit::log::Line(::tacit::log::Level::LEVEL)
+namespace tacit::log {
+// Turns the streamed expression into void so it fits the ?: in TACIT_LOG_AT.
+struct Voidify {
+  void operator&(Line&) {}
+};
+}  // namespace tacit::log
+
+// Usage: TACIT_LOG(Info) << "opened " << uri;  or, with a level computed at
+// run time, TACIT_LOG_AT(level) << ...  The streamed expression is not
+// evaluated when the level is disabled, and the macro is a single expression,
+// so it is safe under an unbraced if/else.
+#define TACIT_LOG_AT(LEVEL_EXPR)                        \
+  !::tacit::log::enabled(LEVEL_EXPR) ? (void)0          \
+                                     : ::tacit::log::Voidify() & ::tacit::log::Line(LEVEL_EXPR)
+#define TACIT_LOG(LEVEL) TACIT_LOG_AT(::tacit::log::Level::LEVEL)

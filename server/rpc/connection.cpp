@@ -180,7 +180,8 @@ void Connection::receive(std::string_view body) {
 
   auto invalid = [&](const json& id, const std::string& why) {
     TACIT_LOG(Warn) << core.peer << ": invalid message: " << why;
-    core.writeError(id, {ErrorCode::InvalidRequest, why});
+    // An id that is not a valid id cannot be echoed: JSON-RPC says null.
+    core.writeError(isValidId(id) ? id : json(nullptr), {ErrorCode::InvalidRequest, why});
   };
   if (message.is_array()) return invalid(nullptr, "batch messages are not supported");
   if (!message.is_object()) return invalid(nullptr, "expected a JSON-RPC message object");
@@ -195,8 +196,12 @@ void Connection::receive(std::string_view body) {
   if (methodIt == message.end()) {
     // A response to one of our requests.
     bool hasResult = message.contains("result"), hasError = message.contains("error");
+    // Neither: a request without its method, which JSON-RPC answers.
+    if (!hasResult && !hasError) return invalid(id, "\"method\" is missing");
+    // Both, or no id: a malformed response. Answering a response could
+    // start an endless exchange with a peer that does the same, so log only.
     if (idIt == message.end() || hasResult == hasError) {
-      TACIT_LOG(Warn) << core.peer << ": ignored a message that is neither request nor response";
+      TACIT_LOG(Warn) << core.peer << ": ignored a malformed response: " << oneLine(message.dump()).substr(0, 200);
       return;
     }
     ResponseHandler handler;
@@ -230,7 +235,9 @@ void Connection::receive(std::string_view body) {
     return invalid(id, "\"id\" must be a string, a number or null");
   json params = nullptr;
   if (auto p = message.find("params"); p != message.end()) {
-    if (!p->is_object() && !p->is_array())
+    // JSON-RPC requires a structured value, but LSP clients send `null` for
+    // methods without params (shutdown, exit); null is taken as absent.
+    if (!p->is_object() && !p->is_array() && !p->is_null())
       return invalid(id, "\"params\" must be an object or an array");
     params = std::move(*p);
   }
@@ -274,7 +281,7 @@ void Connection::receive(std::string_view body) {
     auto handler = core.notifications.find(method);
     if (handler == core.notifications.end()) {
       // "$/" notifications are optional by specification.
-      TACIT_LOG(method.rfind("$/", 0) == 0 ? log::Level::Debug : log::Level::Info)
+      TACIT_LOG_AT(method.rfind("$/", 0) == 0 ? log::Level::Debug : log::Level::Info)
           << core.peer << ": ignored notification " << method;
       return;
     }

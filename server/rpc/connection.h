@@ -46,6 +46,7 @@ class RawReply {
 
  private:
   friend struct detail::Core;
+  friend class Connection;
   explicit RawReply(std::shared_ptr<detail::PendingReply>);
   std::shared_ptr<detail::PendingReply> pending_;
 };

@@ -23,11 +23,6 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
-bool startsWithContentLength(std::string_view s) {
-  return s.size() >= kContentLength.size() &&
-         iequals(s.substr(0, kContentLength.size()), kContentLength);
-}
-
 // Printable excerpt of garbage for error messages.
 std::string excerpt(std::string_view s) {
   std::string out;
@@ -119,39 +114,25 @@ void FrameReader::parse() {
   }
 }
 
-// Skips to the next line that starts a Content-Length header. A JSON body
-// cannot contain such a line, so this finds the next message's start.
+// After a header error the length of the bad message is unknown, so skip to
+// the next "Content-Length" (any case), wherever it is: clients write frames
+// back to back, so the next header usually follows a body with no line break.
+// A body that itself contains the words only costs one more header error.
 bool FrameReader::resync() {
   std::string_view rest(buffer_.data() + pos_, buffer_.size() - pos_);
-  if (rest.size() < kContentLength.size()) return false;
-  if (startsWithContentLength(rest)) {
-    state_ = State::Headers;
-    return true;
+  auto it = std::search(rest.begin(), rest.end(), kContentLength.begin(), kContentLength.end(),
+                        [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == y; });
+  if (it == rest.end()) {
+    // Keep what may be the start of a header split across reads.
+    size_t keep = std::min(rest.size(), kContentLength.size() - 1);
+    pos_ += rest.size() - keep;
+    scanFrom_ = pos_;
+    return false;
   }
-  size_t at = 0;
-  for (;;) {
-    size_t nl = rest.find('\n', at);
-    if (nl == std::string_view::npos) {
-      // Keep a possible partial header line, drop the rest.
-      size_t keep = std::min(rest.size(), kContentLength.size());
-      pos_ += rest.size() - keep;
-      scanFrom_ = pos_;
-      return false;
-    }
-    std::string_view line = rest.substr(nl + 1);
-    if (line.size() < kContentLength.size()) {
-      pos_ += nl + 1;
-      scanFrom_ = pos_;
-      return false;
-    }
-    if (startsWithContentLength(line)) {
-      pos_ += nl + 1;
-      scanFrom_ = pos_;
-      state_ = State::Headers;
-      return true;
-    }
-    at = nl + 1;
-  }
+  pos_ += static_cast<size_t>(it - rest.begin());
+  scanFrom_ = pos_;
+  state_ = State::Headers;
+  return true;
 }
 
 bool FrameReader::parseHeaders() {
@@ -177,6 +158,7 @@ bool FrameReader::parseHeaders() {
   if (end == std::string::npos) {
     size_t pending = buffer_.size() - pos_;
     if (pending > limits_.maxHeaderBytes) {
+      ++pos_;  // so that the resync cannot land on this same header again
       headerError("header block exceeds " + std::to_string(limits_.maxHeaderBytes) + " bytes");
       return true;
     }

@@ -10,7 +10,8 @@
 //   <-- {json}          the next message must match: objects by the keys given
 //                       (extra keys allowed), arrays and scalars exactly;
 //                       "{{any}}" matches any value, "{{absent}}" a missing key
-//   <== {json}          the next message must equal this exactly
+//   <== {json}          the next message must equal this exactly, except for
+//                       "{{any}}" (objects may not have extra keys)
 //   close-stdin         close the server's input
 //   close-stdout        close our end of the server's output (the client vanishes)
 //   exit-code: N        wait for the server to exit with status N (never a signal)
@@ -19,6 +20,7 @@
 // After exit every byte on stdout must have been a well-framed message, and
 // every message must have been matched by a `<--`/`<==` line.
 #include <poll.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -114,7 +116,8 @@ std::vector<Directive> parse(const fs::path& file) {
 }
 
 // Empty string when `actual` matches `expected`; otherwise where it differs.
-std::string mismatch(const json& expected, const json& actual, const std::string& path) {
+// With `exact`, objects must have exactly the expected keys.
+std::string difference(const json& expected, const json& actual, const std::string& path, bool exact) {
   if (expected.is_string() && expected == "{{any}}") return "";
   if (expected.is_object()) {
     if (!actual.is_object()) return path + ": expected an object, got " + actual.dump();
@@ -125,7 +128,11 @@ std::string mismatch(const json& expected, const json& actual, const std::string
         continue;
       }
       if (!actual.contains(key)) return child + ": missing";
-      if (auto m = mismatch(value, actual[key], child); !m.empty()) return m;
+      if (auto m = difference(value, actual[key], child, exact); !m.empty()) return m;
+    }
+    if (exact) {
+      for (auto& [key, value] : actual.items())
+        if (!expected.contains(key)) return path + "." + key + ": unexpected, value " + value.dump();
     }
     return "";
   }
@@ -133,7 +140,8 @@ std::string mismatch(const json& expected, const json& actual, const std::string
     if (!actual.is_array() || actual.size() != expected.size())
       return path + ": expected " + expected.dump() + ", got " + actual.dump();
     for (size_t i = 0; i < expected.size(); ++i)
-      if (auto m = mismatch(expected[i], actual[i], path + "[" + std::to_string(i) + "]"); !m.empty())
+      if (auto m = difference(expected[i], actual[i], path + "[" + std::to_string(i) + "]", exact);
+          !m.empty())
         return m;
     return "";
   }
@@ -193,10 +201,21 @@ class Server {
 
   // Returns the raw wait status.
   int wait(const std::string& where) {
-    if (!child_.wait_for(std::chrono::milliseconds(kHangGuardMs))) {
-      child_.terminate();
-      fail(where, "the server did not exit (hang guard)");
+    // Boost 1.74's child::wait_for always sleeps its whole timeout, so wait
+    // for the exit itself through a pidfd, then reap.
+    int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, child_.id(), 0));
+    if (pidfd >= 0) {
+      pollfd p{pidfd, POLLIN, 0};
+      int ready;
+      do ready = ::poll(&p, 1, kHangGuardMs);
+      while (ready < 0 && errno == EINTR);
+      ::close(pidfd);
+      if (ready == 0) {
+        child_.terminate();
+        fail(where, "the server did not exit (hang guard)");
+      }
     }
+    child_.wait();
     return child_.native_exit_code();
   }
 
@@ -266,9 +285,7 @@ int main(int argc, char** argv) {
       } catch (const std::exception& e) {
         fail(where, "the server sent invalid JSON: " + *body);
       }
-      std::string diff = d.kind == "<=="
-                             ? (expected == actual ? "" : "expected exactly " + expected.dump())
-                             : mismatch(expected, actual, "message");
+      std::string diff = difference(expected, actual, "message", d.kind == "<==");
       if (!diff.empty()) fail(where, diff + "\n  actual message: " + actual.dump());
     } else if (d.kind == "close-stdin") {
       server.closeStdin();

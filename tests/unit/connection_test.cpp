@@ -58,7 +58,7 @@ TEST_CASE("typed requests are decoded, answered and ids echoed exactly", "[rpc]"
     peer.receive({{"jsonrpc", "2.0"}, {"id", id}, {"method", "echo"}, {"params", {{"text", "hi"}}}});
     json reply = peer.only();
     CHECK(reply["id"] == id);
-    CHECK(reply["id"].type() == id.type());
+    CHECK(reply["id"].dump() == id.dump());  // the same JSON text, not just an equal number
     CHECK(reply["result"]["text"] == "hi!");
     CHECK(reply["jsonrpc"] == "2.0");
   }
@@ -107,7 +107,9 @@ TEST_CASE("malformed messages get the JSON-RPC error the spec names", "[rpc]") {
            {{{"id", 3}, {"method", "echo"}}, 3},                                   // no jsonrpc
            {{{"jsonrpc", "1.0"}, {"id", 4}, {"method", "echo"}}, 4},               // wrong version
            {{{"jsonrpc", "2.0"}, {"id", 5}, {"method", 7}}, 5},                    // method not a string
-           {{{"jsonrpc", "2.0"}, {"id", {{"x", 1}}}, {"method", "echo"}}, {{"x", 1}}},  // object id
+           // An id that is not a valid id is not echoed: JSON-RPC says null.
+           {{{"jsonrpc", "2.0"}, {"id", {{"x", 1}}}, {"method", "echo"}}, nullptr},
+           {{{"jsonrpc", "2.0"}, {"id", 7}}, 7},                                   // no method
            {{{"jsonrpc", "2.0"}, {"id", 6}, {"method", "echo"}, {"params", 3}}, 6},     // scalar params
        }) {
     INFO(c.message.dump());

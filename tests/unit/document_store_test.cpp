@@ -67,7 +67,7 @@ TEST_CASE("DocumentStore: changes apply in order and set the version", "[documen
 
   // Each change's positions refer to the text after the previous one.
   auto outcome = store.change("file:///a", 2,
-                              {edit(0, 4, 0, 5, "value"), edit(0, 10, 0, 10, " = 0"),
+                              {edit(0, 4, 0, 5, "value"), edit(0, 9, 0, 9, " = 0"),
                                edit(1, 0, 1, 0, "return value;\n")},
                               PositionEncoding::Utf16);
   CHECK(outcome.found);

@@ -43,7 +43,7 @@ TEST_CASE("frames are read whole whatever the chunking", "[framing]") {
   }
 }
 
-TEST_CASE("header names are case-insensitive; other headers and bare LF are accepted", "[framing]") {
+TEST_CASE("header names are case-insensitive, other headers and bare LF are accepted", "[framing]") {
   auto events = read("content-LENGTH:  2 \r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{}"
                      "Content-Length: 2\n\n[]"
                      "\r\n\r\nContent-Length: 1\r\n\r\n7");
@@ -66,7 +66,7 @@ TEST_CASE("a missing Content-Length is reported and the next message is found", 
   CHECK(events[1].text == "{}");
 }
 
-TEST_CASE("conflicting Content-Length headers are refused; equal duplicates are fine", "[framing]") {
+TEST_CASE("conflicting Content-Length headers are refused but equal duplicates are fine", "[framing]") {
   auto conflicting = read("Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}\n" + encodeFrame("ok"));
   REQUIRE(conflicting.size() == 2);
   CHECK(conflicting[0].kind == Kind::HeaderError);
