@@ -7,6 +7,8 @@
 //   lsp:   a serialized textDocument/didChange notification through
 //          LspServer::connection().receive(): JSON parse, decode, gate,
 //          dispatch and apply, everything but the pipe.
+//   flat:  for contrast, the same edits on one flat std::string with a line
+//          index rebuilt per edit, which is what O(size of the file) costs.
 // Each path is run in several rounds, alternating sizes, and the per-edit
 // median over all rounds is reported. The ratio large/small should stay near
 // 1 (the edit cost is O(log n + edit), not O(n)).
@@ -23,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/documents/document_store.h"
+#include "server/log/log.h"
 #include "server/lsp/lsp_server.h"
 #include "tests/bench/didchange_bench_core.h"
 
@@ -106,6 +109,34 @@ void runLsp(const Workload& w, std::vector<double>& samples, std::string& finalT
   finalText = document->text();
 }
 
+// The naive store: the text in one std::string, the line starts recomputed
+// after every edit. Positions are UTF-16, converted on the line as the real
+// store does.
+void runFlat(const Workload& w, std::vector<double>& samples) {
+  std::string text = w.text;
+  std::vector<size_t> lineStarts;
+  auto index = [&] {
+    lineStarts.assign(1, 0);
+    for (size_t i = 0; i < text.size(); ++i)
+      if (text[i] == '\n') lineStarts.push_back(i + 1);
+  };
+  index();
+  auto offset = [&](tacit::documents::TextPosition p) {
+    size_t start = lineStarts[p.line];
+    size_t end = p.line + 1 < lineStarts.size() ? lineStarts[p.line + 1] - 1 : text.size();
+    std::string_view line(text.data() + start, end - start);
+    return start + tacit::documents::byteOffsetInLine(line, p.character, PositionEncoding::Utf16);
+  };
+  for (const auto& e : w.edits) {
+    auto start = Clock::now();
+    size_t from = offset(e.range->start), to = offset(e.range->end);
+    text.replace(from, to - from, e.text);
+    index();
+    auto stop = Clock::now();
+    samples.push_back(std::chrono::duration<double, std::nano>(stop - start).count());
+  }
+}
+
 double median(std::vector<double> v) {
   std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
   return v[v.size() / 2];
@@ -127,6 +158,7 @@ size_t flagValue(int argc, char** argv, const char* name, size_t fallback) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  tacit::log::setLevel(tacit::log::Level::Warn);
   const size_t edits = flagValue(argc, argv, "--edits", 10000);
   const size_t rounds = std::max<size_t>(1, flagValue(argc, argv, "--rounds", 5));
   const size_t largeLines = flagValue(argc, argv, "--large", 100000);
@@ -148,7 +180,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  std::vector<double> storeSmall, storeLarge, lspSmall, lspLarge;
+  std::vector<double> storeSmall, storeLarge, lspSmall, lspLarge, flatSmall, flatLarge;
   for (size_t r = 0; r < rounds; ++r) {
     runStore(small, storeSmall);
     runStore(large, storeLarge);
@@ -156,6 +188,11 @@ int main(int argc, char** argv) {
     runLsp(small, lspSmall, ignored);
     runLsp(large, lspLarge, ignored);
   }
+  // The flat reference is O(n) per edit: one round, fewer edits on the large text.
+  runFlat(small, flatSmall);
+  Workload largeFew = large;
+  largeFew.edits.resize(std::min<size_t>(largeFew.edits.size(), 300));
+  runFlat(largeFew, flatLarge);
 
   std::printf("didChange benchmark: %zu single-character edits x %zu rounds, UTF-16 positions\n",
               edits, rounds);
@@ -171,7 +208,11 @@ int main(int argc, char** argv) {
   report("store", large, storeLarge, storeBase);
   report("lsp", small, lspSmall, lspBase);
   report("lsp", large, lspLarge, lspBase);
-  std::printf("ratio = median(%zu lines) / median(100 lines); 1.0 means the cost does not grow with size\n",
-              largeLines);
+  double flatBase = median(flatSmall);
+  report("flat", small, flatSmall, flatBase);
+  report("flat", large, flatLarge, flatBase);
+  std::printf("ratio = median(%zu lines) / median(100 lines); 1.0 means the cost does not grow with size\n"
+              "(flat: a std::string with its line index rebuilt per edit, for contrast; %zu edits)\n",
+              largeLines, flatLarge.size());
   return 0;
 }
