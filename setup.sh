@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# The one set-up script. On a fresh Debian 12 machine:
+#
+#   ./setup.sh          install what is missing (apt), build, run the main job
+#   ./setup.sh test     install, build, run every test (CTest, the fuzzer for
+#                       60 s, the benchmark); this is what .ci/run runs
+#   ./setup.sh build    install and build only
+#   ./setup.sh bench    build and run the benchmarks
+#   ./setup.sh fuzz [SECONDS]   build and run the libFuzzer target (default 60)
+#
+# Environment: BUILD_DIR (default build), JOBS (default: number of cores).
+set -euo pipefail
+
+cd "$(dirname "$0")"
+ROOT=$PWD
+BUILD_DIR=${BUILD_DIR:-build}
+FUZZ_DIR=${FUZZ_DIR:-build-fuzz}
+JOBS=${JOBS:-$(nproc)}
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+die() { printf 'setup.sh: %s\n' "$*" >&2; exit 1; }
+
+# Debian packages, by what needs them.
+BUILD_PACKAGES=(g++ cmake ninja-build pkg-config git ccache
+  libboost-dev libboost-filesystem-dev nlohmann-json3-dev libgit2-dev libsqlite3-dev
+  libcli11-dev catch2)
+FUZZ_PACKAGES=(clang-14 libfuzzer-14-dev libclang-rt-14-dev)
+
+install_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  step "installing ${missing[*]}"
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || die "need root or sudo to install: ${missing[*]}"
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build() {
+  install_packages "${BUILD_PACKAGES[@]}"
+  step "building into $BUILD_DIR"
+  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$BUILD_DIR" -j "$JOBS"
+}
+
+# Until `tacit demo` exists (issue 6): the version, and one scripted LSP
+# conversation through the real binary, with every reply shown and checked.
+main_job() {
+  local tacit="$BUILD_DIR/bin/tacit"
+  step "tacit --version"
+  "$tacit" --version
+
+  step "a scripted LSP session through tacit serve"
+  frame() { local LC_ALL=C; printf 'Content-Length: %d\r\n\r\n%s' "${#1}" "$1"; }
+  local uri='file:///demo/hello.cpp'
+  local messages=(
+    '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{},"clientInfo":{"name":"setup.sh"}}}'
+    '{"jsonrpc":"2.0","method":"initialized","params":{}}'
+    '{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"'$uri'","languageId":"cpp","version":1,"text":"int main() {\n  return 1;\n}\n"}}}'
+    '{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"'$uri'","version":2},"contentChanges":[{"range":{"start":{"line":1,"character":9},"end":{"line":1,"character":10}},"text":"0"}]}}'
+    '{"jsonrpc":"2.0","id":2,"method":"tacit/documentText","params":{"textDocument":{"uri":"'$uri'"}}}'
+    '{"jsonrpc":"2.0","id":3,"method":"shutdown"}'
+    '{"jsonrpc":"2.0","method":"exit"}'
+  )
+  local input="" m
+  for m in "${messages[@]}"; do
+    printf -- '--> %s\n' "$m"
+    input+=$(frame "$m")
+  done
+  local output status=0
+  output=$(printf '%s' "$input" | "$tacit" serve --log-level warn) || status=$?
+  # One reply per line: drop the headers, keep the bodies.
+  printf '%s' "$output" | tr -d '\r' | sed -E 's/Content-Length: [0-9]+$//' | grep -v '^$' | sed 's/^/<-- /'
+  [ "$status" -eq 0 ] || die "tacit serve exited with status $status (expected 0 after shutdown and exit)"
+  grep -q '"serverInfo":{"name":"tacit"' <<<"$output" || die "no initialize result"
+  grep -q 'return 0;' <<<"$output" || die "the edit did not reach the document"
+  echo "ok: initialize, didOpen, an incremental didChange, the edited text read back, shutdown, exit 0"
+}
+
+run_tests() {
+  step "ctest (unit and transcript tests)"
+  ctest --test-dir "$BUILD_DIR" --no-tests=error --output-on-failure -j "$JOBS"
+}
+
+fuzz() {
+  local seconds=${1:-60}
+  install_packages "${FUZZ_PACKAGES[@]}"
+  step "building the fuzzer into $FUZZ_DIR"
+  CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$FUZZ_DIR" -G Ninja -DTACIT_FUZZ=ON \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$FUZZ_DIR" -j "$JOBS"
+  step "fuzzing framing + dispatch for $seconds s"
+  mkdir -p "$FUZZ_DIR/corpus" "$FUZZ_DIR/artifacts"
+  # New inputs go to the first folder; the seeds in tests/fuzz/corpus stay as they are.
+  local log="$FUZZ_DIR/fuzz.log"
+  if ! "$FUZZ_DIR/bin/tacit-fuzz-framing-dispatch" -max_total_time="$seconds" -print_final_stats=1 \
+      -dict=tests/fuzz/lsp.dict -artifact_prefix="$FUZZ_DIR/artifacts/" \
+      "$FUZZ_DIR/corpus" tests/fuzz/corpus >"$log" 2>&1; then
+    tail -n 80 "$log"
+    die "the fuzzer found a failure; the input is in $FUZZ_DIR/artifacts (full log: $log)"
+  fi
+  grep -E '^(Done|stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb)' "$log"
+}
+
+bench() {
+  step "benchmark: didChange cost against document size"
+  "$BUILD_DIR/bin/tacit-bench-didchange"
+}
+
+case "${1:-main}" in
+  main) build; main_job ;;
+  build) build ;;
+  test) build; run_tests; fuzz 60; bench ;;
+  bench) build; bench ;;
+  fuzz) build; fuzz "${2:-60}" ;;
+  *) die "unknown command '$1' (use: main, test, build, bench, fuzz)" ;;
+esac
