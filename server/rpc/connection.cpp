@@ -114,25 +114,23 @@ RawReply::~RawReply() {
                  Error{ErrorCode::InternalError, "the server failed to answer " + pending_->method});
 }
 
+bool RawReply::claimAnswer() {
+  if (!pending_) return false;
+  if (pending_->claim()) return true;
+  // A cancelled request was answered already by the cancellation: not a bug.
+  if (!pending_->token.cancelled())
+    TACIT_LOG(Error) << "request " << pending_->method << "(" << pending_->key
+                     << ") answered twice; second answer dropped";
+  return false;
+}
+
 void RawReply::result(json value) {
-  if (!pending_) return;
-  if (!pending_->claim()) {
-    if (!pending_->token.cancelled())
-      TACIT_LOG(Error) << "request " << pending_->method << "(" << pending_->key
-                       << ") answered twice; second answer dropped";
-    return;
-  }
+  if (!claimAnswer()) return;
   if (auto core = pending_->core.lock()) core->answer(*pending_, std::move(value), std::nullopt);
 }
 
 void RawReply::error(Error e) {
-  if (!pending_) return;
-  if (!pending_->claim()) {
-    if (!pending_->token.cancelled())
-      TACIT_LOG(Error) << "request " << pending_->method << "(" << pending_->key
-                       << ") answered twice; second answer dropped";
-    return;
-  }
+  if (!claimAnswer()) return;
   if (auto core = pending_->core.lock()) core->answer(*pending_, std::nullopt, std::move(e));
 }
 

@@ -48,6 +48,8 @@ class RawReply {
   friend struct detail::Core;
   friend class Connection;
   explicit RawReply(std::shared_ptr<detail::PendingReply>);
+  // True once: the caller may answer. Logs a second answer.
+  bool claimAnswer();
   std::shared_ptr<detail::PendingReply> pending_;
 };
 
