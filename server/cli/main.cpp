@@ -45,7 +45,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; every usage error exits 2, as CLIs conventionally do.
+    int status = app.exit(e);
+    return status == 0 ? 0 : 2;
   }
   tacit::log::setLevel(*tacit::log::parseLevel(logLevel));
 
