@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "server/cli/knowledge_commands.h"
 #include "server/log/log.h"
 #include "server/lsp/serve.h"
 
@@ -42,6 +43,8 @@ int main(int argc, char** argv) {
   bool stdio = true;
   serve->add_flag("--stdio", stdio, "Use stdin/stdout (the default and only transport)");
 
+  tacit::cli::KnowledgeCommands knowledge(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -52,6 +55,7 @@ int main(int argc, char** argv) {
   tacit::log::setLevel(*tacit::log::parseLevel(logLevel));
 
   if (serve->parsed()) return tacit::lsp::serve(serveOptions);
+  if (int status = knowledge.run(); status >= 0) return status;
 
   std::cout << app.help();
   return 0;

@@ -1,0 +1,355 @@
+#include "server/cli/knowledge_commands.h"
+
+#include <git2.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "server/store/event_log.h"
+#include "server/store/store.h"
+#include "server/store/sync.h"
+
+namespace tacit::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using store::StoreError;
+
+// PATH:START[-END], lines 1-based and inclusive.
+struct LineSpec {
+  std::string path;
+  uint32_t start = 0, end = 0;
+};
+
+LineSpec parseLineSpec(const std::string& spec) {
+  auto colon = spec.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == spec.size())
+    throw StoreError("expected PATH:START[-END], got \"" + spec + "\"");
+  LineSpec out;
+  out.path = spec.substr(0, colon);
+  std::string range = spec.substr(colon + 1);
+  auto dash = range.find('-');
+  auto number = [&](const std::string& s) -> uint32_t {
+    if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos)
+      throw StoreError("bad line number \"" + s + "\" in \"" + spec + "\"");
+    return static_cast<uint32_t>(std::stoul(s));
+  };
+  out.start = number(range.substr(0, dash));
+  out.end = dash == std::string::npos ? out.start : number(range.substr(dash + 1));
+  if (out.start == 0) throw StoreError("lines are numbered from 1: \"" + spec + "\"");
+  if (out.end < out.start) throw StoreError("the range ends before it starts: \"" + spec + "\"");
+  return out;
+}
+
+// The repository-relative path of `path` (relative to the current directory
+// or absolute); StoreError when it lies outside the work tree.
+std::string repositoryPath(const store::Store& s, const std::string& path) {
+  fs::path absolute = fs::weakly_canonical(fs::absolute(path));
+  fs::path root = fs::weakly_canonical(fs::path(s.workdir()));
+  auto rel = absolute.lexically_relative(root);
+  std::string relative = rel.generic_string();
+  if (rel.empty() || relative == "." || relative.rfind("..", 0) == 0 || !store::isConfinedPath(relative))
+    throw StoreError("path outside the repository: " + path);
+  return relative;
+}
+
+struct GitObject {
+  git_object* object = nullptr;
+  ~GitObject() { git_object_free(object); }
+};
+
+std::string oidString(const git_oid* oid) {
+  char buffer[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buffer, sizeof buffer, oid);
+  return buffer;
+}
+
+// The commit REV names, or HEAD when rev is empty ("" for an unborn HEAD).
+std::string resolveCommit(git_repository* repo, const std::string& rev) {
+  GitObject obj;
+  if (git_revparse_single(&obj.object, repo, rev.empty() ? "HEAD" : rev.c_str()) != 0) {
+    if (rev.empty()) return std::string(40, '0');  // no commit yet
+    throw StoreError("unknown revision " + rev);
+  }
+  GitObject commit;
+  if (git_object_peel(&commit.object, obj.object, GIT_OBJECT_COMMIT) != 0)
+    throw StoreError("not a commit: " + rev);
+  return oidString(git_object_id(commit.object));
+}
+
+// Captures an anchor: the lines and three lines of context, from the work
+// tree (or from REV's tree with --at).
+store::Anchor captureAnchor(store::Store& s, const std::string& spec, const std::string& rev) {
+  LineSpec lines = parseLineSpec(spec);
+  store::Anchor anchor;
+  anchor.path = repositoryPath(s, lines.path);
+  anchor.commit = resolveCommit(s.repository(), rev);
+  std::string content;
+  if (rev.empty()) {
+    std::ifstream in(fs::path(s.workdir()) / anchor.path, std::ios::binary);
+    if (!in || fs::is_directory(fs::path(s.workdir()) / anchor.path))
+      throw StoreError("no such file: " + anchor.path);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    content = buffer.str();
+    git_oid oid;
+    git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB);
+    anchor.blob = oidString(&oid);
+  } else {
+    GitObject blob;
+    std::string expr = anchor.commit + ":" + anchor.path;
+    if (git_revparse_single(&blob.object, s.repository(), expr.c_str()) != 0 ||
+        git_object_type(blob.object) != GIT_OBJECT_BLOB)
+      throw StoreError("no such file at " + rev + ": " + anchor.path);
+    auto* b = reinterpret_cast<git_blob*>(blob.object);
+    content.assign(static_cast<const char*>(git_blob_rawcontent(b)), static_cast<size_t>(git_blob_rawsize(b)));
+    anchor.blob = oidString(git_object_id(blob.object));
+  }
+  std::vector<std::string> fileLines;
+  std::string line;
+  std::istringstream stream(content);
+  while (std::getline(stream, line)) fileLines.push_back(line + "\n");
+  if (lines.end > fileLines.size())
+    throw StoreError("lines past the end of the file: " + anchor.path + " has " +
+                     std::to_string(fileLines.size()) + " lines");
+  anchor.startLine = lines.start;
+  anchor.endLine = lines.end;
+  for (uint32_t i = lines.start; i <= lines.end; ++i) anchor.text += fileLines[i - 1];
+  for (uint32_t i = lines.start > 3 ? lines.start - 3 : 1; i < lines.start; ++i) anchor.before += fileLines[i - 1];
+  for (uint32_t i = lines.end + 1; i <= lines.end + 3 && i <= fileLines.size(); ++i) anchor.after += fileLines[i - 1];
+  return anchor;
+}
+
+json locatedJson(const store::Thread& t) {
+  json j = store::threadToJson(t);
+  // Until anchors are relocated through history (docs/cli.md), the location
+  // is the recorded place.
+  j["location"] = {{"path", t.anchor.path},
+                   {"start_line", t.anchor.startLine},
+                   {"end_line", t.anchor.endLine},
+                   {"status", "recorded"}};
+  // The quoted text stays internal; the public anchor is where it was made.
+  j["anchor"] = {{"commit", t.anchor.commit},
+                 {"path", t.anchor.path},
+                 {"start_line", t.anchor.startLine},
+                 {"end_line", t.anchor.endLine}};
+  j.erase("context");
+  j.erase("plus_ones");
+  return j;
+}
+
+std::string firstLine(const std::string& text, size_t max = 60) {
+  std::string line = text.substr(0, text.find('\n'));
+  if (line.size() > max) line = line.substr(0, max - 3) + "...";
+  return line;
+}
+
+void printThreadLine(const store::Thread& t) {
+  std::cout << t.id.substr(0, 12) << "  " << store::toString(t.kind) << "  " << store::toString(t.state) << "  "
+            << t.anchor.path << ":" << t.anchor.startLine;
+  if (t.anchor.endLine != t.anchor.startLine) std::cout << "-" << t.anchor.endLine;
+  std::cout << "  " << firstLine(t.body) << " (" << t.author.name << ")\n";
+}
+
+void printThread(const store::Thread& t) {
+  std::cout << store::toString(t.kind) << " " << t.id << " [" << store::toString(t.state) << "]"
+            << (t.isPrivate ? " private" : "") << "\n"
+            << "at " << t.anchor.path << ":" << t.anchor.startLine << "-" << t.anchor.endLine << " (commit "
+            << t.anchor.commit.substr(0, 12) << ")\n"
+            << "by " << t.author.name << " <" << t.author.email << "> on "
+            << store::formatTimestamp(t.createdAt) << "\n";
+  if (!t.assignees.empty()) {
+    std::cout << "to";
+    for (const auto& a : t.assignees) std::cout << " " << a;
+    std::cout << "\n";
+  }
+  std::cout << "\n" << t.body << "\n";
+  for (const auto& a : t.acks) std::cout << "\n  seen by " << a.author.name << " on " << store::formatTimestamp(a.at) << "\n";
+  for (const auto& r : t.replies)
+    std::cout << "\n  " << (r.isAnswer ? "answer" : "reply") << " from " << r.author.name << " on "
+              << store::formatTimestamp(r.createdAt) << ":\n  " << r.body << "\n";
+}
+
+}  // namespace
+
+struct KnowledgeCommands::State {
+  CLI::App* app = nullptr;
+  std::vector<std::pair<CLI::App*, std::function<int()>>> commands;
+
+  // Options, one set shared by the verbs (CLI11 binds them by reference).
+  std::string spec, message, rev, id, query, path, kind, state, to, remote = "origin";
+  std::vector<std::string> recipients;
+  bool lesson = false, isPrivate = false, asJson = false;
+
+  std::unique_ptr<store::Store> openStore() {
+    auto s = store::Store::open(fs::current_path().string());
+    s->refresh();
+    return s;
+  }
+};
+
+KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
+  State& st = *state_;
+  st.app = &app;
+  auto add = [&](CLI::App* cmd, std::function<int()> fn) { st.commands.emplace_back(cmd, std::move(fn)); };
+
+  auto* note = app.add_subcommand("note", "Notes and lessons learned on lines of code");
+  note->require_subcommand(1);
+  auto* noteAdd = note->add_subcommand("add", "Attach a note (or with --lesson, a lesson) to PATH:START[-END]");
+  noteAdd->add_option("location", st.spec, "PATH:START[-END], lines 1-based and inclusive")->required();
+  noteAdd->add_option("-m,--message", st.message, "The note's text (Markdown)")->required();
+  noteAdd->add_flag("--lesson", st.lesson, "A lesson learned rather than a note");
+  noteAdd->add_flag("--private", st.isPrivate, "Keep it in this clone's private store, never shared");
+  noteAdd->add_option("--at", st.rev, "Take the lines from this revision instead of the work tree");
+  add(noteAdd, [&st] {
+    auto s = st.openStore();
+    store::Store::NewThread t;
+    t.kind = st.lesson ? store::ThreadKind::Lesson : store::ThreadKind::Note;
+    t.body = st.message;
+    t.isPrivate = st.isPrivate;
+    t.anchor = captureAnchor(*s, st.spec, st.rev);
+    std::cout << s->createThread(t) << "\n";
+    return 0;
+  });
+
+  auto* ask = app.add_subcommand("ask", "Ask a question about PATH:START[-END]");
+  ask->add_option("location", st.spec, "PATH:START[-END], lines 1-based and inclusive")->required();
+  ask->add_option("-m,--message", st.message, "The question (Markdown)")->required();
+  ask->add_option("--to", st.recipients, "Who should answer (email; repeatable)");
+  ask->add_flag("--private", st.isPrivate, "Keep it in this clone's private store, never shared");
+  ask->add_option("--at", st.rev, "Take the lines from this revision instead of the work tree");
+  add(ask, [&st] {
+    auto s = st.openStore();
+    store::Store::NewThread t;
+    t.kind = store::ThreadKind::Question;
+    t.body = st.message;
+    t.isPrivate = st.isPrivate;
+    t.assignees = st.recipients;
+    t.anchor = captureAnchor(*s, st.spec, st.rev);
+    std::cout << s->createThread(t) << "\n";
+    return 0;
+  });
+
+  struct Verb {
+    const char* name;
+    const char* help;
+    store::EventType type;
+    bool needsMessage;
+    json payload;
+  };
+  static const Verb verbs[] = {
+      {"reply", "Reply to a thread", store::EventType::Reply, true, json::object()},
+      {"answer", "Answer a question", store::EventType::Answer, true, json::object()},
+      {"ack", "Acknowledge: seen, will answer", store::EventType::Reaction, false, {{"reaction", "ack"}}},
+      {"resolve", "Mark a thread resolved", store::EventType::State, false, {{"state", "resolved"}}},
+      {"reopen", "Reopen a resolved thread", store::EventType::State, false, {{"state", "open"}}},
+      {"delete", "Delete a thread (for everyone, on the next sync)", store::EventType::Tombstone, false, json::object()},
+  };
+  for (const Verb& verb : verbs) {
+    auto* cmd = app.add_subcommand(verb.name, verb.help);
+    cmd->add_option("id", st.id, "Thread id, or a unique prefix of at least 4 characters")->required();
+    if (verb.needsMessage) cmd->add_option("-m,--message", st.message, "The text (Markdown)")->required();
+    add(cmd, [&st, &verb] {
+      auto s = st.openStore();
+      std::string id = s->index().resolve(st.id);
+      json payload = verb.payload;
+      if (verb.needsMessage) payload["body"] = st.message;
+      s->addEvent(id, verb.type, payload);
+      std::cout << id << "\n";
+      return 0;
+    });
+  }
+
+  auto* list = app.add_subcommand("list", "List notes, lessons and questions");
+  list->add_flag("--json", st.asJson, "JSON output (docs/cli.md)");
+  list->add_option("--path", st.path, "Only threads on this file");
+  list->add_option("--kind", st.kind, "note, lesson or question")->check(CLI::IsMember({"note", "lesson", "question"}));
+  list->add_option("--state", st.state, "open, answered or resolved")
+      ->check(CLI::IsMember({"open", "answered", "resolved"}));
+  list->add_option("--to", st.to, "Only questions to this email, or \"me\"");
+  list->add_option("--at", st.rev, "Show locations at this revision");
+  add(list, [&st] {
+    auto s = st.openStore();
+    store::ThreadFilter filter;
+    if (!st.path.empty()) filter.path = repositoryPath(*s, st.path);
+    if (!st.kind.empty()) filter.kind = store::parseThreadKind(st.kind);
+    if (!st.state.empty()) filter.state = store::parseThreadState(st.state);
+    if (!st.to.empty()) filter.assignee = st.to == "me" ? s->identity().email : st.to;
+    if (!st.rev.empty()) resolveCommit(s->repository(), st.rev);  // validates REV
+    auto threads = s->index().list(filter);
+    if (st.asJson) {
+      json out = json::array();
+      for (const auto& t : threads) out.push_back(locatedJson(t));
+      std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    } else {
+      for (const auto& t : threads) printThreadLine(t);
+    }
+    return 0;
+  });
+
+  auto* show = app.add_subcommand("show", "Show one thread with its replies");
+  show->add_option("id", st.id, "Thread id or unique prefix")->required();
+  show->add_flag("--json", st.asJson, "JSON output (docs/cli.md)");
+  add(show, [&st] {
+    auto s = st.openStore();
+    auto t = s->index().get(s->index().resolve(st.id));
+    if (st.asJson) std::cout << locatedJson(*t).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    else printThread(*t);
+    return 0;
+  });
+
+  auto* search = app.add_subcommand("search", "Full-text search over bodies and replies");
+  search->add_option("query", st.query, "Words to find")->required();
+  search->add_flag("--json", st.asJson, "JSON output (docs/cli.md)");
+  add(search, [&st] {
+    auto s = st.openStore();
+    auto hits = s->index().search(st.query, 50);
+    if (st.asJson) {
+      json out = json::array();
+      for (const auto& h : hits) {
+        json j = locatedJson(h.thread);
+        j["score"] = h.score;
+        j["snippet"] = h.snippet;
+        out.push_back(std::move(j));
+      }
+      std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    } else {
+      for (const auto& h : hits) printThreadLine(h.thread);
+    }
+    return 0;
+  });
+
+  auto* sync = app.add_subcommand("sync", "Fetch teammates' knowledge, index it, push yours (git fetch/push)");
+  sync->add_option("--remote", st.remote, "The git remote")->capture_default_str();
+  add(sync, [&st] {
+    auto s = st.openStore();
+    auto report = store::sync(*s, st.remote);
+    std::cout << "fetched " << report.fetchedEvents << " new event(s) from " << st.remote << ", pushed "
+              << report.pushedRefs << " ref(s)\n";
+    return 0;
+  });
+}
+
+KnowledgeCommands::~KnowledgeCommands() { delete state_; }
+
+int KnowledgeCommands::run() {
+  for (auto& [cmd, fn] : state_->commands) {
+    if (!cmd->parsed()) continue;
+    try {
+      return fn();
+    } catch (const std::exception& e) {
+      std::cerr << "tacit: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  return -1;
+}
+
+}  // namespace tacit::cli

@@ -1,0 +1,406 @@
+#include "server/store/index.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "server/log/log.h"
+#include "server/store/event_log.h"
+#include "server/store/sqlite.h"
+
+namespace tacit::store {
+namespace {
+
+// Bump when the tables or the stored thread JSON change: older files are
+// rebuilt from git.
+constexpr int kSchemaVersion = 1;
+constexpr int kBusyTimeoutMs = 30'000;
+
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cursors(
+  source TEXT NOT NULL, ref TEXT NOT NULL, commit_id TEXT NOT NULL,
+  PRIMARY KEY(source, ref));
+CREATE TABLE IF NOT EXISTS events(
+  id TEXT PRIMARY KEY, source TEXT NOT NULL, thread TEXT NOT NULL,
+  lamport INTEGER NOT NULL, canonical TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_thread ON events(thread);
+CREATE TABLE IF NOT EXISTS threads(
+  id TEXT PRIMARY KEY, source TEXT NOT NULL, kind TEXT NOT NULL, state TEXT NOT NULL,
+  deleted INTEGER NOT NULL, path TEXT NOT NULL, created_at INTEGER NOT NULL,
+  data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS threads_path ON threads(path);
+CREATE TABLE IF NOT EXISTS assignees(thread TEXT NOT NULL, email TEXT NOT NULL,
+  PRIMARY KEY(thread, email));
+CREATE INDEX IF NOT EXISTS assignees_email ON assignees(email);
+CREATE VIRTUAL TABLE IF NOT EXISTS thread_text USING fts5(
+  id UNINDEXED, body, replies, tokenize = 'porter unicode61');
+)sql";
+
+json authorJson(const Author& a) { return {{"name", a.name}, {"email", a.email}}; }
+Author authorFrom(const json& j) { return {j.at("name").get<std::string>(), j.at("email").get<std::string>()}; }
+
+bool fileExists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+void removeDatabaseFiles(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::remove((path + suffix).c_str());
+}
+
+// The replica a ref belongs to: the last component of
+// refs/tacit/v1/replicas/<r> or refs/tacit/v1/remotes/<remote>/<r>.
+std::string replicaOfRef(const std::string& ref) {
+  auto slash = ref.rfind('/');
+  return slash == std::string::npos ? ref : ref.substr(slash + 1);
+}
+
+}  // namespace
+
+json threadToJson(const Thread& t) {
+  json replies = json::array();
+  for (const auto& r : t.replies) {
+    json reply = {{"id", r.id},
+                  {"kind", r.isAnswer ? "answer" : "reply"},
+                  {"author", authorJson(r.author)},
+                  {"created_at", formatTimestamp(r.createdAt)},
+                  {"body", r.body}};
+    if (r.editedAt) reply["edited_at"] = formatTimestamp(r.editedAt);
+    replies.push_back(std::move(reply));
+  }
+  json acks = json::array();
+  for (const auto& a : t.acks) acks.push_back({{"author", authorJson(a.author)}, {"at", formatTimestamp(a.at)}});
+  return {{"id", t.id},
+          {"kind", toString(t.kind)},
+          {"state", toString(t.state)},
+          {"private", t.isPrivate},
+          {"body", t.body},
+          {"author", authorJson(t.author)},
+          {"assignees", t.assignees},
+          {"created_at", formatTimestamp(t.createdAt)},
+          {"updated_at", formatTimestamp(t.updatedAt)},
+          {"replies", std::move(replies)},
+          {"acks", std::move(acks)},
+          {"plus_ones", t.plusOnes},
+          {"context", t.context},
+          {"anchor",
+           {{"path", t.anchor.path},
+            {"commit", t.anchor.commit},
+            {"blob", t.anchor.blob},
+            {"start_line", t.anchor.startLine},
+            {"end_line", t.anchor.endLine},
+            {"text", t.anchor.text},
+            {"before", t.anchor.before},
+            {"after", t.anchor.after}}}};
+}
+
+Thread threadFromJson(const json& j) {
+  Thread t;
+  t.id = j.at("id");
+  t.kind = parseThreadKind(j.at("kind").get<std::string>()).value();
+  t.state = parseThreadState(j.at("state").get<std::string>()).value();
+  t.isPrivate = j.at("private");
+  t.body = j.at("body");
+  t.author = authorFrom(j.at("author"));
+  t.assignees = j.at("assignees").get<std::vector<std::string>>();
+  t.createdAt = parseTimestamp(j.at("created_at").get<std::string>()).value();
+  t.updatedAt = parseTimestamp(j.at("updated_at").get<std::string>()).value();
+  for (const auto& r : j.at("replies")) {
+    Reply reply;
+    reply.id = r.at("id");
+    reply.isAnswer = r.at("kind") == "answer";
+    reply.author = authorFrom(r.at("author"));
+    reply.createdAt = parseTimestamp(r.at("created_at").get<std::string>()).value();
+    if (r.contains("edited_at")) reply.editedAt = parseTimestamp(r.at("edited_at").get<std::string>()).value();
+    reply.body = r.at("body");
+    t.replies.push_back(std::move(reply));
+  }
+  for (const auto& a : j.at("acks"))
+    t.acks.push_back({authorFrom(a.at("author")), parseTimestamp(a.at("at").get<std::string>()).value()});
+  t.plusOnes = j.at("plus_ones").get<std::vector<std::string>>();
+  t.context = j.at("context");
+  const json& a = j.at("anchor");
+  t.anchor = {a.at("path"), a.at("commit"), a.at("blob"), a.at("start_line"), a.at("end_line"),
+              a.at("text"),  a.at("before"), a.at("after")};
+  return t;
+}
+
+Index::Index(const std::string& path) : path_(path) {
+  auto openChecked = [&]() -> bool {
+    db_ = std::make_unique<sql::Database>(path_, kBusyTimeoutMs);
+    try {
+      db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+      sql::Statement version(*db_, "SELECT value FROM meta WHERE key = 'schema'");
+      if (version.step() && version.text(0) == std::to_string(kSchemaVersion)) return true;
+    } catch (const StoreError& e) {
+      // No meta table (a new or foreign file), or a damaged one.
+      TACIT_LOG(Debug) << "index check: " << e.what();
+    }
+    return false;
+  };
+  bool existed = fileExists(path_);
+  if (!openChecked()) {
+    if (existed) {
+      TACIT_LOG(Info) << "the index " << path_ << " is from another version or damaged; rebuilding it";
+      db_.reset();
+      removeDatabaseFiles(path_);
+      db_ = std::make_unique<sql::Database>(path_, kBusyTimeoutMs);
+      db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+    }
+    createSchema();
+  }
+}
+
+Index::~Index() = default;
+
+void Index::createSchema() {
+  sql::Transaction tx(*db_);
+  // Another process may have created it while we waited for the lock.
+  db_->exec(kSchema);
+  sql::Statement set(*db_, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema', ?)");
+  set.bind(1, std::to_string(kSchemaVersion)).run();
+  tx.commit();
+}
+
+uint64_t Index::maxLamport() {
+  sql::Statement s(*db_, "SELECT coalesce(max(lamport), 0) FROM events");
+  s.step();
+  return static_cast<uint64_t>(s.integer(0));
+}
+
+Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source, const Warn& warn) {
+  RefreshStats stats;
+  const std::string src(source);
+  auto refs = log.refs();
+
+  // Cheap check first, outside the write lock: nothing moved, nothing to do.
+  std::map<std::string, std::string> cursors;
+  {
+    sql::Statement s(*db_, "SELECT ref, commit_id FROM cursors WHERE source = ?");
+    s.bind(1, src);
+    while (s.step()) cursors[s.text(0)] = s.text(1);
+  }
+  bool moved = std::any_of(refs.begin(), refs.end(),
+                           [&](const EventLog::RefTip& r) { return cursors[r.name] != r.commit; });
+  if (!moved) return stats;
+
+  sql::Transaction tx(*db_);
+  cursors.clear();
+  {
+    sql::Statement s(*db_, "SELECT ref, commit_id FROM cursors WHERE source = ?");
+    s.bind(1, src);
+    while (s.step()) cursors[s.text(0)] = s.text(1);
+  }
+  const uint64_t knownMax = maxLamport();
+  std::map<std::string, uint64_t> tipMax;
+  for (const auto& r : refs) tipMax[r.name] = log.maxLamport(r.commit);
+
+  sql::Statement findEvent(*db_, "SELECT canonical FROM events WHERE id = ?");
+  sql::Statement insertEvent(*db_,
+                             "INSERT INTO events(id, source, thread, lamport, canonical) VALUES(?,?,?,?,?)");
+  sql::Statement replaceEvent(*db_, "UPDATE events SET canonical = ?, thread = ?, lamport = ? WHERE id = ?");
+  sql::Statement setCursor(*db_, "INSERT OR REPLACE INTO cursors(source, ref, commit_id) VALUES(?,?,?)");
+  std::set<std::string> affected;
+
+  for (const auto& ref : refs) {
+    const std::string& cursor = cursors[ref.name];
+    if (cursor == ref.commit) continue;
+    ++stats.refs;
+    std::string from = cursor;
+    if (!from.empty() && !log.isAncestor(from, ref.commit)) {
+      // Logs are append-only; a rewritten ref is read whole again, and the
+      // events it no longer has stay (they were shared once).
+      warn(ref.name + " was rewritten (its old tip " + from.substr(0, 12) +
+           " is not an ancestor); reading it again");
+      from.clear();
+    }
+    const uint64_t fromMax = from.empty() ? 0 : log.maxLamport(from);
+    uint64_t others = knownMax;
+    for (const auto& [name, m] : tipMax)
+      if (name != ref.name) others = std::max(others, m);
+    uint64_t previous = fromMax;
+    const std::string replica = replicaOfRef(ref.name);
+
+    auto skip = [&](const std::string& where, const std::string& why) {
+      ++stats.skipped;
+      warn("skipped " + where + " in " + ref.name + ": " + why);
+    };
+    log.readAdded(
+        from, ref.commit,
+        [&](EventLog::RawEvent raw) {
+          DecodedEvent decoded = decodeEvent(raw.bytes);
+          if (!decoded.event) return skip(raw.path, decoded.error);
+          const Event& e = *decoded.event;
+          if (raw.path != eventPath(e.lamport, e.id))
+            return skip(raw.path, "its name does not match its lamport and id");
+          if (e.replica != replica)
+            return skip(raw.path, "written by replica " + e.replica + " into another replica's log");
+          if (e.lamport <= fromMax)
+            return skip(raw.path, "its clock (" + std::to_string(e.lamport) +
+                                      ") is not after the events already in this log (" +
+                                      std::to_string(fromMax) + ")");
+          if (e.lamport > std::max(others, previous) + kMaxClockJump)
+            return skip(raw.path, "its clock jumps to " + std::to_string(e.lamport) +
+                                      ", far ahead of every other event");
+          previous = std::max(previous, e.lamport);
+          std::string canonical = encodeEvent(e);
+          findEvent.bind(1, e.id);
+          if (findEvent.step()) {
+            std::string existing = findEvent.text(0);
+            findEvent.reset();
+            if (existing == canonical) return;  // idempotent
+            // The same id with other content: keep the smaller encoding, so
+            // every replica keeps the same one whatever the order it saw them.
+            warn("event " + e.id + " in " + ref.name + " reuses an id with different content; keeping one deterministically");
+            if (canonical < existing) {
+              replaceEvent.bind(1, canonical).bind(2, e.thread).bind(3, static_cast<int64_t>(e.lamport)).bind(4, e.id).run();
+              affected.insert(e.thread);
+              if (auto old = decodeEvent(existing); old.event) affected.insert(old.event->thread);
+            }
+            ++stats.skipped;
+            return;
+          }
+          findEvent.reset();
+          insertEvent.bind(1, e.id).bind(2, src).bind(3, e.thread).bind(4, static_cast<int64_t>(e.lamport))
+              .bind(5, canonical).run();
+          affected.insert(e.thread);
+          ++stats.events;
+        },
+        [&](std::string path, std::string why) { skip(path, why); });
+    setCursor.bind(1, src).bind(2, ref.name).bind(3, ref.commit).run();
+  }
+
+  for (const auto& thread : affected) refold(thread, src);
+  stats.threads = affected.size();
+  tx.commit();
+  return stats;
+}
+
+void Index::refold(const std::string& threadId, const std::string& source) {
+  std::vector<Event> events;
+  {
+    sql::Statement s(*db_, "SELECT canonical FROM events WHERE thread = ?");
+    s.bind(1, threadId);
+    while (s.step())
+      if (auto d = decodeEvent(s.text(0)); d.event) events.push_back(std::move(*d.event));
+  }
+  sql::Statement dropText(*db_, "DELETE FROM thread_text WHERE id = ?");
+  dropText.bind(1, threadId).run();
+  sql::Statement dropAssignees(*db_, "DELETE FROM assignees WHERE thread = ?");
+  dropAssignees.bind(1, threadId).run();
+  auto folded = foldThread(std::move(events));
+  if (!folded) {
+    sql::Statement drop(*db_, "DELETE FROM threads WHERE id = ?");
+    drop.bind(1, threadId).run();
+    return;  // its Created event has not arrived yet
+  }
+  Thread& t = *folded;
+  if (source == "private") t.isPrivate = true;
+  sql::Statement upsert(*db_,
+                        "INSERT OR REPLACE INTO threads(id, source, kind, state, deleted, path, created_at, data) "
+                        "VALUES(?,?,?,?,?,?,?,?)");
+  upsert.bind(1, t.id).bind(2, source).bind(3, toString(t.kind)).bind(4, toString(t.state))
+      .bind(5, int64_t{t.deleted}).bind(6, t.anchor.path).bind(7, t.createdAt)
+      .bind(8, threadToJson(t).dump(-1, ' ', false, json::error_handler_t::replace))
+      .run();
+  if (t.deleted) return;
+  sql::Statement assign(*db_, "INSERT OR IGNORE INTO assignees(thread, email) VALUES(?, ?)");
+  for (const auto& email : t.assignees) assign.bind(1, t.id).bind(2, email).run();
+  std::string replies;
+  for (const auto& r : t.replies) replies += r.body + "\n";
+  sql::Statement text(*db_, "INSERT INTO thread_text(id, body, replies) VALUES(?,?,?)");
+  text.bind(1, t.id).bind(2, t.body).bind(3, replies).run();
+}
+
+std::vector<Thread> Index::list(const ThreadFilter& filter) {
+  std::string query = "SELECT data FROM threads WHERE deleted = 0";
+  std::vector<std::string> binds;
+  if (filter.path) {
+    query += " AND path = ?";
+    binds.push_back(*filter.path);
+  }
+  if (filter.kind) {
+    query += " AND kind = ?";
+    binds.emplace_back(toString(*filter.kind));
+  }
+  if (filter.state) {
+    query += " AND state = ?";
+    binds.emplace_back(toString(*filter.state));
+  }
+  if (filter.assignee) {
+    query += " AND id IN (SELECT thread FROM assignees WHERE email = ?)";
+    binds.push_back(*filter.assignee);
+  }
+  query += " ORDER BY created_at, id";
+  sql::Statement s(*db_, query);
+  for (size_t i = 0; i < binds.size(); ++i) s.bind(static_cast<int>(i + 1), binds[i]);
+  std::vector<Thread> out;
+  while (s.step()) out.push_back(threadFromJson(json::parse(s.text(0))));
+  return out;
+}
+
+std::optional<Thread> Index::get(std::string_view id) {
+  sql::Statement s(*db_, "SELECT data FROM threads WHERE id = ? AND deleted = 0");
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return threadFromJson(json::parse(s.text(0)));
+}
+
+std::string Index::resolve(std::string_view prefix) {
+  std::string p(prefix);
+  bool hex = !p.empty() && std::all_of(p.begin(), p.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  });
+  if (!hex || p.size() > 32) throw StoreError("not a thread id: \"" + p + "\"");
+  if (p.size() < 4) throw StoreError("id prefix \"" + p + "\" is too short (use at least 4 characters)");
+  // Range scan on the primary key: ids with this prefix sort between p and p + "g".
+  sql::Statement s(*db_, "SELECT id FROM threads WHERE id >= ? AND id < ? AND deleted = 0 ORDER BY id LIMIT 3");
+  s.bind(1, p).bind(2, p + "g");
+  std::vector<std::string> ids;
+  while (s.step()) ids.push_back(s.text(0));
+  if (ids.empty()) throw StoreError("unknown id " + p);
+  if (ids.size() > 1) {
+    std::string list = ids[0].substr(0, 12) + ", " + ids[1].substr(0, 12) + (ids.size() > 2 ? ", ..." : "");
+    throw StoreError("ambiguous id prefix " + p + " (" + list + ")");
+  }
+  return ids[0];
+}
+
+std::vector<SearchHit> Index::search(std::string_view query, size_t limit) {
+  // Each word is quoted, so user text is never FTS5 syntax.
+  std::string match;
+  std::string word;
+  auto flush = [&] {
+    if (word.empty()) return;
+    std::string quoted = "\"";
+    for (char c : word) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    match += (match.empty() ? "" : " ") + quoted + "\"";
+    word.clear();
+  };
+  for (char c : query) {
+    if (c == ' ' || c == '\t' || c == '\n') flush();
+    else word += c;
+  }
+  flush();
+  if (match.empty()) return {};
+  sql::Statement s(*db_,
+                   "SELECT t.data, bm25(thread_text), snippet(thread_text, -1, '[', ']', '...', 12) "
+                   "FROM thread_text JOIN threads t ON t.id = thread_text.id "
+                   "WHERE thread_text MATCH ? AND t.deleted = 0 ORDER BY bm25(thread_text) LIMIT ?");
+  s.bind(1, match).bind(2, static_cast<int64_t>(limit));
+  std::vector<SearchHit> out;
+  while (s.step()) {
+    SearchHit hit;
+    hit.thread = threadFromJson(json::parse(s.text(0)));
+    hit.score = s.real(1);
+    hit.snippet = s.text(2);
+    out.push_back(std::move(hit));
+  }
+  return out;
+}
+
+}  // namespace tacit::store

@@ -1,0 +1,90 @@
+// The SQLite index of the event logs (.git/tacit/index.sqlite): a cache that
+// can always be deleted and rebuilt from git with the same result. A cursor
+// per (source, ref) remembers the last commit indexed; a refresh reads only
+// what the refs gained since, inserts events idempotently, re-folds the
+// threads they touch and updates the full-text index, in one transaction.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/store/thread.h"
+
+namespace tacit::store {
+
+class EventLog;
+namespace sql {
+class Database;
+}
+
+// A clock more than this far ahead of everything else known is refused: it
+// would make every later event look older than it.
+inline constexpr uint64_t kMaxClockJump = 1'000'000;
+
+struct ThreadFilter {
+  std::optional<std::string> path;       // exact, repository-relative
+  std::optional<ThreadKind> kind;
+  std::optional<ThreadState> state;
+  std::optional<std::string> assignee;   // email
+};
+
+struct SearchHit {
+  Thread thread;
+  double score = 0;  // bm25: lower is better
+  std::string snippet;
+};
+
+class Index {
+ public:
+  using Warn = std::function<void(const std::string&)>;
+
+  // Opens or creates the index. A file from another schema version, or one
+  // SQLite cannot read, is deleted and created again (then refreshed by the
+  // caller from git).
+  explicit Index(const std::string& path);
+  ~Index();
+  Index(const Index&) = delete;
+  Index& operator=(const Index&) = delete;
+
+  struct RefreshStats {
+    size_t refs = 0;     // refs that had moved
+    size_t events = 0;   // events newly indexed
+    size_t skipped = 0;  // events refused (each also reported through warn)
+    size_t threads = 0;  // threads re-folded
+  };
+  // Indexes what every ref of `log` gained. `source` names the log
+  // ("shared" or "private"); threads from "private" are marked private.
+  RefreshStats refresh(const EventLog& log, std::string_view source, const Warn& warn);
+
+  uint64_t maxLamport();
+
+  // Not deleted threads, oldest first (created_at, id).
+  std::vector<Thread> list(const ThreadFilter& filter);
+  std::optional<Thread> get(std::string_view id);
+  // The one thread id starting with `prefix` (at least 4 hex digits), or a
+  // StoreError: "unknown id", "ambiguous id prefix ... (a, b)".
+  std::string resolve(std::string_view prefix);
+  // FTS5 over bodies and replies, best first.
+  std::vector<SearchHit> search(std::string_view query, size_t limit);
+
+  const std::string& path() const { return path_; }
+
+ private:
+  void createSchema();
+  void refold(const std::string& threadId, const std::string& source);
+
+  std::string path_;
+  std::unique_ptr<sql::Database> db_;
+};
+
+// The thread as stable JSON, the schema of `tacit list --json` (docs/cli.md),
+// minus `location`, which the caller adds. Also the index's stored form.
+nlohmann::json threadToJson(const Thread&);
+Thread threadFromJson(const nlohmann::json&);
+
+}  // namespace tacit::store

@@ -1,0 +1,73 @@
+// The knowledge store of one repository: the shared event log in its refs,
+// the private log in .git/tacit/private.git, and the SQLite index over both.
+// Every command or LSP request that writes makes exactly one commit.
+// Plain C++: no JSON-RPC, no command line.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/store/index.h"
+#include "server/store/thread.h"
+
+struct git_repository;
+
+namespace tacit::store {
+
+class EventLog;
+
+class Store {
+ public:
+  // Discovers the repository containing `path` (StoreError "not a git
+  // repository" otherwise), opens the index and the private log.
+  static std::unique_ptr<Store> open(const std::string& path);
+  ~Store();
+
+  const std::string& workdir() const { return workdir_; }  // with a trailing '/'
+  const std::string& gitdir() const { return gitdir_; }
+  git_repository* repository() const { return repo_; }
+
+  // From git config user.name / user.email; StoreError when missing.
+  Author identity() const;
+  // tacit.replica from the repository's config, created on first use.
+  std::string replica();
+
+  // Brings the index up to date with both logs; warnings go to the log.
+  Index::RefreshStats refresh();
+  Index& index() { return *index_; }
+
+  struct NewThread {
+    ThreadKind kind = ThreadKind::Note;
+    std::string body;
+    bool isPrivate = false;
+    std::vector<std::string> assignees;
+    Anchor anchor;
+    json context = json::object();
+  };
+  // Returns the new thread's id.
+  std::string createThread(const NewThread&);
+  // Appends one event of `type` with `payload` to the thread, in the log the
+  // thread lives in (private threads stay private). Returns the event id.
+  std::string addEvent(const std::string& threadId, EventType type, json payload);
+
+  // The event log of a source ("shared" or "private").
+  EventLog& log(std::string_view source);
+
+ private:
+  Store() = default;
+  std::string append(std::string_view source, EventType type, const std::string& thread, json payload,
+                     bool newThread);
+
+  git_repository* repo_ = nullptr;
+  git_repository* private_ = nullptr;
+  std::unique_ptr<EventLog> shared_;
+  std::unique_ptr<EventLog> privateLog_;
+  std::unique_ptr<Index> index_;
+  std::string workdir_, gitdir_;
+  std::string replica_;
+};
+
+}  // namespace tacit::store

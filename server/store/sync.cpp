@@ -1,0 +1,91 @@
+#include "server/store/sync.h"
+
+#include <git2.h>
+
+#include <istream>
+#include <iterator>
+#include <vector>
+
+#include <boost/process.hpp>
+
+#include "server/log/log.h"
+#include "server/store/event_log.h"
+#include "server/store/store.h"
+
+namespace tacit::store {
+namespace {
+
+namespace bp = boost::process;
+
+constexpr int kPushAttempts = 3;
+
+struct GitResult {
+  int status = 0;
+  std::string stderrText;
+};
+
+GitResult runGit(const std::string& workdir, const std::vector<std::string>& args) {
+  auto git = bp::search_path("git");
+  if (git.empty()) throw StoreError("git is not on PATH; tacit sync runs git fetch and git push");
+  std::vector<std::string> all = {"-C", workdir};
+  all.insert(all.end(), args.begin(), args.end());
+  bp::ipstream err;
+  bp::child child(git, bp::args(all), bp::std_in < bp::null, bp::std_out > bp::null, bp::std_err > err);
+  std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+  child.wait();
+  return {child.exit_code(), text};
+}
+
+std::string lastLine(const std::string& text) {
+  std::string trimmed = text;
+  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) trimmed.pop_back();
+  auto nl = trimmed.rfind('\n');
+  return nl == std::string::npos ? trimmed : trimmed.substr(nl + 1);
+}
+
+void checkRemote(Store& store, const std::string& remote) {
+  git_remote* r = nullptr;
+  if (git_remote_lookup(&r, store.repository(), remote.c_str()) != 0)
+    throw StoreError("no such remote: " + remote + " (see git remote -v)");
+  git_remote_free(r);
+}
+
+void fetch(Store& store, const std::string& remote) {
+  std::string refspec = "+" + std::string(kReplicaRefPrefix) + "*:" + std::string(kRemoteRefPrefix) + remote + "/*";
+  auto result = runGit(store.workdir(), {"fetch", "--quiet", "--no-tags", remote, refspec});
+  if (result.status != 0) throw StoreError("git fetch " + remote + " failed: " + lastLine(result.stderrText));
+}
+
+}  // namespace
+
+SyncReport sync(Store& store, const std::string& remote) {
+  checkRemote(store, remote);
+  SyncReport report;
+  fetch(store, remote);
+  report.fetchedEvents += store.refresh().events;
+
+  size_t local = 0;
+  for (const auto& ref : store.log("shared").refs())
+    if (ref.name.rfind(kReplicaRefPrefix, 0) == 0) ++local;
+  report.pushedRefs = local;
+  if (local == 0) return report;  // nothing of ours to share yet
+
+  // Never forced: a replica ref only grows, so a rejection means another
+  // clone shares our replica id or the remote moved; fetch and try again.
+  std::string refspec = std::string(kReplicaRefPrefix) + "*:" + std::string(kReplicaRefPrefix) + "*";
+  for (int attempt = 1;; ++attempt) {
+    report.attempts = attempt;
+    auto result = runGit(store.workdir(), {"push", "--quiet", remote, refspec});
+    if (result.status == 0) break;
+    if (attempt == kPushAttempts)
+      throw StoreError("git push " + remote + " was rejected " + std::to_string(attempt) +
+                       " times: " + lastLine(result.stderrText));
+    TACIT_LOG(Warn) << "git push " << remote << " was rejected (" << lastLine(result.stderrText)
+                    << "); fetching and retrying";
+    fetch(store, remote);
+    report.fetchedEvents += store.refresh().events;
+  }
+  return report;
+}
+
+}  // namespace tacit::store
