@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "server/log/log.h"
 #include "server/store/event_log.h"
@@ -16,7 +17,7 @@ namespace {
 
 // Bump when the tables or the stored thread JSON change: older files are
 // rebuilt from git.
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 constexpr int kBusyTimeoutMs = 30'000;
 
 constexpr std::string_view kSchema = R"sql(
@@ -36,8 +37,10 @@ CREATE INDEX IF NOT EXISTS threads_path ON threads(path);
 CREATE TABLE IF NOT EXISTS assignees(thread TEXT NOT NULL, email TEXT NOT NULL,
   PRIMARY KEY(thread, email));
 CREATE INDEX IF NOT EXISTS assignees_email ON assignees(email);
+-- rowid = threads.rowid: FTS5 finds rows by rowid only (a lookup by an
+-- UNINDEXED column scans the whole table).
 CREATE VIRTUAL TABLE IF NOT EXISTS thread_text USING fts5(
-  id UNINDEXED, body, replies, tokenize = 'porter unicode61');
+  body, replies, tokenize = 'porter unicode61');
 )sql";
 
 json authorJson(const Author& a) { return {{"name", a.name}, {"email", a.email}}; }
@@ -280,40 +283,56 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
   return stats;
 }
 
+sql::Statement& Index::cached(const char* text) {
+  auto& slot = statements_[text];
+  if (!slot) slot = std::make_unique<sql::Statement>(*db_, text);
+  slot->reset();
+  return *slot;
+}
+
 void Index::refold(const std::string& threadId, const std::string& source) {
   std::vector<Event> events;
-  {
-    sql::Statement s(*db_, "SELECT canonical FROM events WHERE thread = ?");
-    s.bind(1, threadId);
-    while (s.step())
-      if (auto d = decodeEvent(s.text(0)); d.event) events.push_back(std::move(*d.event));
-  }
-  sql::Statement dropText(*db_, "DELETE FROM thread_text WHERE id = ?");
-  dropText.bind(1, threadId).run();
-  sql::Statement dropAssignees(*db_, "DELETE FROM assignees WHERE thread = ?");
-  dropAssignees.bind(1, threadId).run();
+  auto& select = cached("SELECT canonical FROM events WHERE thread = ?");
+  select.bind(1, threadId);
+  while (select.step())
+    if (auto d = decodeEvent(select.text(0)); d.event) events.push_back(std::move(*d.event));
+
+  std::optional<int64_t> rowid;
+  auto& findRow = cached("SELECT rowid FROM threads WHERE id = ?");
+  findRow.bind(1, threadId);
+  if (findRow.step()) rowid = findRow.integer(0);
+  if (rowid) cached("DELETE FROM thread_text WHERE rowid = ?").bind(1, *rowid).run();
+  cached("DELETE FROM assignees WHERE thread = ?").bind(1, threadId).run();
+
   auto folded = foldThread(std::move(events));
   if (!folded) {
-    sql::Statement drop(*db_, "DELETE FROM threads WHERE id = ?");
-    drop.bind(1, threadId).run();
+    cached("DELETE FROM threads WHERE id = ?").bind(1, threadId).run();
     return;  // its Created event has not arrived yet
   }
   Thread& t = *folded;
   if (source == "private") t.isPrivate = true;
-  sql::Statement upsert(*db_,
-                        "INSERT OR REPLACE INTO threads(id, source, kind, state, deleted, path, created_at, data) "
-                        "VALUES(?,?,?,?,?,?,?,?)");
-  upsert.bind(1, t.id).bind(2, source).bind(3, toString(t.kind)).bind(4, toString(t.state))
+  // An upsert keeps the rowid, which the full-text row shares.
+  cached("INSERT INTO threads(id, source, kind, state, deleted, path, created_at, data) "
+         "VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET source = excluded.source, "
+         "kind = excluded.kind, state = excluded.state, deleted = excluded.deleted, path = excluded.path, "
+         "created_at = excluded.created_at, data = excluded.data")
+      .bind(1, t.id).bind(2, source).bind(3, toString(t.kind)).bind(4, toString(t.state))
       .bind(5, int64_t{t.deleted}).bind(6, t.anchor.path).bind(7, t.createdAt)
       .bind(8, threadToJson(t).dump(-1, ' ', false, json::error_handler_t::replace))
       .run();
   if (t.deleted) return;
-  sql::Statement assign(*db_, "INSERT OR IGNORE INTO assignees(thread, email) VALUES(?, ?)");
+  if (!rowid) {
+    auto& again = cached("SELECT rowid FROM threads WHERE id = ?");
+    again.bind(1, threadId);
+    again.step();
+    rowid = again.integer(0);
+  }
+  auto& assign = cached("INSERT OR IGNORE INTO assignees(thread, email) VALUES(?, ?)");
   for (const auto& email : t.assignees) assign.bind(1, t.id).bind(2, email).run();
   std::string replies;
   for (const auto& r : t.replies) replies += r.body + "\n";
-  sql::Statement text(*db_, "INSERT INTO thread_text(id, body, replies) VALUES(?,?,?)");
-  text.bind(1, t.id).bind(2, t.body).bind(3, replies).run();
+  cached("INSERT INTO thread_text(rowid, body, replies) VALUES(?,?,?)")
+      .bind(1, *rowid).bind(2, t.body).bind(3, replies).run();
 }
 
 std::vector<Thread> Index::list(const ThreadFilter& filter) {
@@ -389,7 +408,7 @@ std::vector<SearchHit> Index::search(std::string_view query, size_t limit) {
   if (match.empty()) return {};
   sql::Statement s(*db_,
                    "SELECT t.data, bm25(thread_text), snippet(thread_text, -1, '[', ']', '...', 12) "
-                   "FROM thread_text JOIN threads t ON t.id = thread_text.id "
+                   "FROM thread_text JOIN threads t ON t.rowid = thread_text.rowid "
                    "WHERE thread_text MATCH ? AND t.deleted = 0 ORDER BY bm25(thread_text) LIMIT ?");
   s.bind(1, match).bind(2, static_cast<int64_t>(limit));
   std::vector<SearchHit> out;

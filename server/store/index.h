@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "server/store/thread.h"
@@ -20,6 +21,7 @@ namespace tacit::store {
 class EventLog;
 namespace sql {
 class Database;
+class Statement;
 }
 
 // A clock more than this far ahead of everything else known is refused: it
@@ -77,9 +79,12 @@ class Index {
  private:
   void createSchema();
   void refold(const std::string& threadId, const std::string& source);
+  // A statement prepared once per Index, reset and ready to bind.
+  sql::Statement& cached(const char* sql);
 
   std::string path_;
   std::unique_ptr<sql::Database> db_;
+  std::unordered_map<const char*, std::unique_ptr<sql::Statement>> statements_;
 };
 
 // The thread as stable JSON, the schema of `tacit list --json` (docs/cli.md),
