@@ -94,7 +94,7 @@ fuzz() {
   step "building the fuzzer into $FUZZ_DIR"
   CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$FUZZ_DIR" -G Ninja -DTACIT_FUZZ=ON \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$FUZZ_DIR" -j "$JOBS"
+  cmake --build "$FUZZ_DIR" -j "$JOBS" --target tacit-fuzz-framing-dispatch
   step "fuzzing framing + dispatch for $seconds s"
   mkdir -p "$FUZZ_DIR/corpus" "$FUZZ_DIR/artifacts"
   # New inputs go to the first folder; the seeds in tests/fuzz/corpus stay as they are.
