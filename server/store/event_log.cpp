@@ -248,8 +248,8 @@ git_oid writeLogTree(git_repository* repo, const git_tree* root, const NewEntrie
   return rootId;
 }
 
-// Full jitter: contenders that collided once spread out instead of colliding
-// again in lockstep.
+// Exponential with jitter: contenders that collided once spread out instead
+// of colliding again in lockstep.
 void backoff(int attempt) {
   thread_local std::minstd_rand rng{std::random_device{}()};
   const auto ceiling =
@@ -308,6 +308,7 @@ class AddedWalker {
   // order, which for our fixed-width names is lamport order.
   template <typename Fn>
   static void forEachChange(const git_tree* old, const git_tree* now, Fn&& fn) {
+    if (old && now && git_oid_equal(git_tree_id(old), git_tree_id(now))) return;
     if (now) {
       for (size_t i = 0, n = git_tree_entrycount(now); i < n; ++i) {
         const git_tree_entry* ne = git_tree_entry_byindex(now, i);
