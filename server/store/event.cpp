@@ -320,7 +320,9 @@ class WireChecker {
       const auto known = [&](std::initializer_list<std::string_view> list) {
         return std::find(list.begin(), list.end(), key) != list.end();
       };
-      if (!known(required) && !known(optional)) return fail(label, "unknown key " + quoteValue(key));
+      if (!known(required) && !known(optional)) {
+        return fail(label, "unknown key " + quoteValue(key));
+      }
     }
     for (std::string_view key : required) {
       if (!object.contains(key)) return fail(childField(field, key), "missing");
@@ -353,7 +355,8 @@ class WireChecker {
     const std::string* value = nullptr;
     if (!string(object, key, parent, 64, &value)) return false;
     if (!isId(*value)) {
-      return fail(childField(parent, key), "not 32 lowercase hex digits (" + quoteValue(*value) + ")");
+      return fail(childField(parent, key),
+                  "not 32 lowercase hex digits (" + quoteValue(*value) + ")");
     }
     if (out) *out = value;
     return true;
@@ -365,9 +368,10 @@ class WireChecker {
     if (!object.contains(key)) return fail(field, "missing");
     const json& value = object.at(key);
     if (!value.is_number_integer()) {
-      return fail(field, "expected an integer, got " +
-                             (value.is_number() ? std::string("a number with a fraction or exponent")
-                                                 : typeName(value)));
+      return fail(field,
+                  "expected an integer, got " +
+                      (value.is_number() ? std::string("a number with a fraction or exponent")
+                                         : typeName(value)));
     }
     const auto range = [&] { return std::to_string(min) + ".." + std::to_string(max); };
     if (value.is_number_unsigned()) {
@@ -406,7 +410,9 @@ class WireChecker {
     return true;
   }
 
-  bool body(const json& payload) { return string(payload, "body", "payload", kMaxBodyBytes, nullptr); }
+  bool body(const json& payload) {
+    return string(payload, "body", "payload", kMaxBodyBytes, nullptr);
+  }
 
   bool target(const json& payload, const std::string& thread) {
     if (!payload.contains("target")) return true;
@@ -430,7 +436,9 @@ class WireChecker {
       if (!list[i].is_string()) return fail(entry, "expected a string, got " + typeName(list[i]));
       const auto& email = list[i].get_ref<const std::string&>();
       if (!text(email, entry, kMaxEmailBytes)) return false;
-      if (!isPlausibleEmail(email)) return fail(entry, "not an email address (" + quoteValue(email) + ")");
+      if (!isPlausibleEmail(email)) {
+        return fail(entry, "not an email address (" + quoteValue(email) + ")");
+      }
       if (!seen.insert(email).second) return fail(entry, "duplicate (" + quoteValue(email) + ")");
     }
     return true;
@@ -440,7 +448,8 @@ class WireChecker {
     const std::string field = "payload.anchor";
     const json& value = payload.at("anchor");
     if (!keys(value, field, field,
-              {"path", "commit", "blob", "start_line", "end_line", "text", "before", "after"}, {})) {
+              {"path", "commit", "blob", "start_line", "end_line", "text", "before", "after"},
+              {})) {
       return false;
     }
     const std::string* path = nullptr;
@@ -456,7 +465,8 @@ class WireChecker {
     }
     if (!string(value, "blob", field, 64, &blob)) return false;
     if (!blob->empty() && !isLowerHexOfLength(*blob, 40)) {
-      return fail(field + ".blob", "neither empty nor 40 lowercase hex digits (" + quoteValue(*blob) + ")");
+      return fail(field + ".blob",
+                  "neither empty nor 40 lowercase hex digits (" + quoteValue(*blob) + ")");
     }
     constexpr int64_t kMaxLine = std::numeric_limits<uint32_t>::max();
     int64_t start = 0, end = 0;
@@ -503,7 +513,8 @@ class WireChecker {
     return true;
   }
 
-  bool oneOf(const json& payload, std::string_view key, std::initializer_list<std::string_view> allowed) {
+  bool oneOf(const json& payload, std::string_view key,
+             std::initializer_list<std::string_view> allowed) {
     const std::string* value = nullptr;
     if (!string(payload, key, "payload", 64, &value)) return false;
     if (std::find(allowed.begin(), allowed.end(), *value) == allowed.end()) {
@@ -523,13 +534,17 @@ class WireChecker {
         }
         const std::string* kind = nullptr;
         if (!string(value, "kind", "payload", 64, &kind)) return false;
-        if (!parseThreadKind(*kind)) return fail("payload.kind", "unknown kind " + quoteValue(*kind));
+        if (!parseThreadKind(*kind)) {
+          return fail("payload.kind", "unknown kind " + quoteValue(*kind));
+        }
         if (!body(value) || !boolean(value, "private", "payload") || !assignees(value) ||
             !anchor(value)) {
           return false;
         }
         const json& ctx = value.at("context");
-        if (!ctx.is_object()) return fail("payload.context", "expected an object, got " + typeName(ctx));
+        if (!ctx.is_object()) {
+          return fail("payload.context", "expected an object, got " + typeName(ctx));
+        }
         return context(ctx, "payload.context", 1);
       }
       case EventType::Reply:
@@ -642,7 +657,9 @@ Anchor anchorFromJson(const json& value) {
   Anchor anchor;
   if (!value.is_object()) return anchor;
   const auto text = [&](const char* key, std::string& out) {
-    if (auto it = value.find(key); it != value.end() && it->is_string()) out = it->get<std::string>();
+    if (auto it = value.find(key); it != value.end() && it->is_string()) {
+      out = it->get<std::string>();
+    }
   };
   const auto line = [&](const char* key, uint32_t& out) {
     auto it = value.find(key);
@@ -672,7 +689,9 @@ std::string encodeEvent(const Event& event) {
 
 DecodedEvent decodeEvent(std::string_view bytes) {
   // Size first, so an oversized blob is never parsed.
-  if (bytes.size() > kMaxEventBytes) return {std::nullopt, "event: " + overLimit(bytes.size(), kMaxEventBytes)};
+  if (bytes.size() > kMaxEventBytes) {
+    return {std::nullopt, "event: " + overLimit(bytes.size(), kMaxEventBytes)};
+  }
   json wire;
   StrictBuilder builder(wire);
   bool parsed = false;
@@ -713,8 +732,8 @@ bool isConfinedPath(std::string_view path) {
   size_t start = 0;
   while (true) {
     const size_t slash = path.find('/', start);
-    const std::string_view component =
-        path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    const std::string_view component = path.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     // Also catches a leading '/', a trailing '/' and "//".
     if (component.empty() || component == "." || component == "..") return false;
     if (slash == std::string_view::npos) return true;
@@ -734,7 +753,9 @@ std::string newId() {
       // the same entropy pool another way.
       TACIT_LOG(Warn) << "getrandom failed (errno " << errno << "); using std::random_device";
       std::random_device device;
-      for (size_t i = filled; i < sizeof bytes; ++i) bytes[i] = static_cast<unsigned char>(device());
+      for (size_t i = filled; i < sizeof bytes; ++i) {
+        bytes[i] = static_cast<unsigned char>(device());
+      }
       filled = sizeof bytes;
     }
   }
@@ -759,11 +780,11 @@ std::string formatTimestamp(int64_t unixMillis) {
   const int64_t secondOfDay = seconds - days * 86400;
   const CivilDate date = civilFromDays(days);
   char out[96];  // roomy enough that GCC can prove no truncation
-  std::snprintf(out, sizeof out, "%04lld-%02d-%02dT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(date.year), date.month, date.day,
-                static_cast<long long>(secondOfDay / 3600),
-                static_cast<long long>(secondOfDay / 60 % 60),
-                static_cast<long long>(secondOfDay % 60), static_cast<long long>(ms - seconds * 1000));
+  std::snprintf(
+      out, sizeof out, "%04lld-%02d-%02dT%02lld:%02lld:%02lld.%03lldZ",
+      static_cast<long long>(date.year), date.month, date.day,
+      static_cast<long long>(secondOfDay / 3600), static_cast<long long>(secondOfDay / 60 % 60),
+      static_cast<long long>(secondOfDay % 60), static_cast<long long>(ms - seconds * 1000));
   return out;
 }
 
@@ -808,7 +829,9 @@ std::optional<int64_t> parseTimestamp(std::string_view s) {
     const int sign = s[i] == '-' ? -1 : 1;
     ++i;
     int offsetHours, offsetMins;
-    if (!number(2, offsetHours) || !literal(':', ':') || !number(2, offsetMins)) return std::nullopt;
+    if (!number(2, offsetHours) || !literal(':', ':') || !number(2, offsetMins)) {
+      return std::nullopt;
+    }
     if (offsetHours > 23 || offsetMins > 59) return std::nullopt;
     offsetMinutes = sign * (offsetHours * 60 + offsetMins);
   }

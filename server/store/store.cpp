@@ -146,10 +146,7 @@ std::string Store::append(std::string_view source, EventType type, const std::st
 }
 
 std::string Store::createThread(const NewThread& t) {
-  json anchor = {{"path", t.anchor.path},           {"commit", t.anchor.commit},
-                 {"blob", t.anchor.blob},           {"start_line", t.anchor.startLine},
-                 {"end_line", t.anchor.endLine},    {"text", t.anchor.text},
-                 {"before", t.anchor.before},       {"after", t.anchor.after}};
+  json anchor = toJson(t.anchor);
   json payload = {{"kind", toString(t.kind)}, {"body", t.body},       {"private", t.isPrivate},
                   {"assignees", t.assignees}, {"anchor", anchor},     {"context", t.context}};
   std::string id = newId();

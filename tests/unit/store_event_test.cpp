@@ -89,8 +89,10 @@ std::vector<Event> oneOfEachType() {
       baseEvent(EventType::Reaction, "88888888888888888888888888888888", json{{"reaction", "+1"}}),
       baseEvent(EventType::Assign, "99999999999999999999999999999999",
                 json{{"assignees", json::array({"bob@example.com", "carol@example.org"})}}),
-      baseEvent(EventType::Assign, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", json{{"assignees", json::array()}}),
-      baseEvent(EventType::Reanchor, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", json{{"anchor", toJson(moved)}}),
+      baseEvent(EventType::Assign, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                json{{"assignees", json::array()}}),
+      baseEvent(EventType::Reanchor, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+                json{{"anchor", toJson(moved)}}),
       baseEvent(EventType::Tombstone, "cccccccccccccccccccccccccccccccc", json{{"target", kReply}}),
       baseEvent(EventType::Tombstone, "dddddddddddddddddddddddddddddddd", json::object()),
   };
@@ -138,7 +140,8 @@ TEST_CASE("a fixed event encodes to exact canonical bytes", "[store]") {
 
   const std::string reply =
       R"json({"author":{"email":"ada@example.com","name":"Ada Lovelace"},)json"
-      R"json("id":"11111111111111111111111111111111","lamport":7,"payload":{"body":"Because."},)json"
+      R"json("id":"11111111111111111111111111111111","lamport":7,)json"
+      R"json("payload":{"body":"Because."},)json"
       R"json("replica":"fedcba9876543210fedcba9876543210",)json"
       R"json("thread":"0123456789abcdef0123456789abcdef",)json"
       R"json("ts":"2026-11-27T21:00:00.000Z","type":"reply","v":1})json";
@@ -235,7 +238,8 @@ TEST_CASE("decoding refuses each missing field", "[store]") {
   for (const char* key :
        {"v", "id", "type", "thread", "replica", "lamport", "ts", "author", "payload"}) {
     INFO(key);
-    CHECK(refusal(mutatedCreated([&](json& w) { w.erase(key); })) == std::string(key) + ": missing");
+    CHECK(refusal(mutatedCreated([&](json& w) { w.erase(key); })) ==
+          std::string(key) + ": missing");
   }
   for (const char* key : {"name", "email"}) {
     INFO(key);
@@ -328,7 +332,8 @@ TEST_CASE("decoding refuses out-of-range numbers", "[store]") {
   CHECK(withLamport(uint64_t{1} << 60) ==
         "lamport: 1152921504606846976 is out of range 1..9007199254740991");
   CHECK(withLamport(-1) == "lamport: -1 is out of range 1..9007199254740991");
-  CHECK(withLamport(UINT64_MAX) == "lamport: 18446744073709551615 is out of range 1..9007199254740991");
+  CHECK(withLamport(UINT64_MAX) ==
+        "lamport: 18446744073709551615 is out of range 1..9007199254740991");
   // 2^53 - 1 is the largest a JavaScript client can hold exactly.
   json wire = wireOf(createdEvent());
   wire["lamport"] = tacit::store::kMaxLamport;
@@ -385,7 +390,8 @@ TEST_CASE("decoding refuses unknown types, kinds, values and keys", "[store]") {
         })) == "v: unsupported version 2");
   // Anything goes inside context (within the size and depth limits).
   json wire = wireOf(createdEvent());
-  wire["payload"]["context"] = json{{"branch", "main"}, {"extra", json{{"n", 1.5}, {"l", {1, "a"}}}}};
+  wire["payload"]["context"] =
+      json{{"branch", "main"}, {"extra", json{{"n", 1.5}, {"l", {1, "a"}}}}};
   CHECK(decodeEvent(wire.dump()).event);
 }
 
@@ -431,15 +437,17 @@ TEST_CASE("decoding checks ids, the clock, the author and the lists", "[store]")
         "author.name: contains a control character");
   CHECK(refusal(mutatedCreated([](json& w) { w["author"]["email"] = "ada"; })) ==
         R"(author.email: not an email address ("ada"))");
-  CHECK(refusal(mutatedCreated([](json& w) { w["author"]["email"] = "ada@" + std::string(320, 'x'); })) ==
-        "author.email: 324 bytes, over the 320-byte limit");
+  CHECK(refusal(mutatedCreated([](json& w) {
+          w["author"]["email"] = "ada@" + std::string(320, 'x');
+        })) == "author.email: 324 bytes, over the 320-byte limit");
 
   json many = json::array();
   for (int i = 0; i < 65; ++i) many.push_back("u" + std::to_string(i) + "@example.com");
   CHECK(refusal(mutatedCreated([&](json& w) { w["payload"]["assignees"] = many; })) ==
         "payload.assignees: 65 entries, over the limit of 64");
   many.erase(64);
-  CHECK(decodeEvent(mutatedCreated([&](json& w) { w["payload"]["assignees"] = many; }).dump()).event);
+  CHECK(
+      decodeEvent(mutatedCreated([&](json& w) { w["payload"]["assignees"] = many; }).dump()).event);
   CHECK(refusal(mutatedCreated([](json& w) {
           w["payload"]["assignees"] = {"bob@example.com", "bob"};
         })) == R"(payload.assignees[1]: not an email address ("bob"))");
@@ -449,8 +457,10 @@ TEST_CASE("decoding checks ids, the clock, the author and the lists", "[store]")
 
   CHECK(refusal(mutatedCreated([](json& w) { w["payload"]["anchor"]["commit"] = "abc"; })) ==
         R"(payload.anchor.commit: not 40 lowercase hex digits ("abc"))");
-  CHECK(refusal(mutatedCreated([](json& w) { w["payload"]["anchor"]["blob"] = std::string(40, 'G'); })) ==
-        "payload.anchor.blob: neither empty nor 40 lowercase hex digits (\"" + std::string(40, 'G') + "\")");
+  CHECK(refusal(mutatedCreated([](json& w) {
+          w["payload"]["anchor"]["blob"] = std::string(40, 'G');
+        })) == "payload.anchor.blob: neither empty nor 40 lowercase hex digits (\"" +
+                   std::string(40, 'G') + "\")");
   CHECK(refusal(mutatedCreated([](json& w) {
           w["payload"]["anchor"]["text"] = std::string(20000, 't');
           w["payload"]["anchor"]["before"] = std::string(20000, 'b');
@@ -578,7 +588,9 @@ TEST_CASE("newId and isId", "[store]") {
 }
 
 TEST_CASE("type and kind names", "[store]") {
-  for (const Event& e : oneOfEachType()) CHECK(tacit::store::parseEventType(toString(e.type)) == e.type);
+  for (const Event& e : oneOfEachType()) {
+    CHECK(tacit::store::parseEventType(toString(e.type)) == e.type);
+  }
   CHECK(toString(EventType::Reanchor) == "reanchor");
   CHECK_FALSE(tacit::store::parseEventType("Reply"));
   for (ThreadKind kind : {ThreadKind::Note, ThreadKind::Lesson, ThreadKind::Question}) {

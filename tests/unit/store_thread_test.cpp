@@ -93,7 +93,8 @@ class Events {
     return make(EventType::Assign, lamport, replica, kAda, json{{"assignees", emails}});
   }
   Event reanchor(uint64_t lamport, const std::string& replica, uint32_t line) {
-    return make(EventType::Reanchor, lamport, replica, kAda, json{{"anchor", toJson(anchorAt(line))}});
+    return make(EventType::Reanchor, lamport, replica, kAda,
+                json{{"anchor", toJson(anchorAt(line))}});
   }
   Event tombstone(uint64_t lamport, const std::string& replica, const std::string& target = {}) {
     json payload = json::object();
@@ -381,8 +382,8 @@ TEST_CASE("duplicate ids fold once, the same event wherever they arrive", "[stor
   // A created event duplicated with a conflicting body.
   Event created2 = created;
   created2.payload["body"] = "impostor";
-  const std::string winner =
-      encodeEvent(created) < encodeEvent(created2) ? std::string("original") : std::string("impostor");
+  const std::string winner = encodeEvent(created) < encodeEvent(created2) ? std::string("original")
+                                                                          : std::string("impostor");
   CHECK(fold({created, created2}).body == winner);
   CHECK(fold({created2, created}).body == winner);
 }
