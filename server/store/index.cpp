@@ -208,6 +208,11 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
   sql::Statement replaceEvent(*db_, "UPDATE events SET canonical = ?, thread = ?, lamport = ? WHERE id = ?");
   sql::Statement setCursor(*db_, "INSERT OR REPLACE INTO cursors(source, ref, commit_id) VALUES(?,?,?)");
   std::set<std::string> affected;
+  // Events decoded in this refresh, by thread, for threads that had none
+  // before: those are folded from memory instead of decoded again.
+  std::map<std::string, std::vector<Event>> fresh;
+  std::set<std::string> hadEvents;
+  sql::Statement threadKnown(*db_, "SELECT 1 FROM events WHERE thread = ? LIMIT 1");
 
   for (const auto& ref : refs) {
     const std::string& cursor = cursors[ref.name];
@@ -262,12 +267,23 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
             if (canonical < existing) {
               replaceEvent.bind(1, canonical).bind(2, e.thread).bind(3, static_cast<int64_t>(e.lamport)).bind(4, e.id).run();
               affected.insert(e.thread);
-              if (auto old = decodeEvent(existing); old.event) affected.insert(old.event->thread);
+              hadEvents.insert(e.thread);
+              if (auto old = decodeEvent(existing); old.event) {
+                affected.insert(old.event->thread);
+                hadEvents.insert(old.event->thread);
+              }
             }
             ++stats.skipped;
             return;
           }
           findEvent.reset();
+          if (!fresh.count(e.thread) && !hadEvents.count(e.thread)) {
+            threadKnown.bind(1, e.thread);
+            bool known = threadKnown.step();
+            threadKnown.reset();
+            if (known) hadEvents.insert(e.thread);
+          }
+          if (!hadEvents.count(e.thread)) fresh[e.thread].push_back(e);
           insertEvent.bind(1, e.id).bind(2, src).bind(3, e.thread).bind(4, static_cast<int64_t>(e.lamport))
               .bind(5, canonical).run();
           affected.insert(e.thread);
@@ -277,7 +293,11 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
     setCursor.bind(1, src).bind(2, ref.name).bind(3, ref.commit).run();
   }
 
-  for (const auto& thread : affected) refold(thread, src);
+  for (const auto& thread : affected) {
+    auto it = fresh.find(thread);
+    if (it != fresh.end() && !hadEvents.count(thread)) refold(thread, src, std::move(it->second));
+    else refold(thread, src, std::nullopt);
+  }
   stats.threads = affected.size();
   tx.commit();
   return stats;
@@ -290,12 +310,17 @@ sql::Statement& Index::cached(const char* text) {
   return *slot;
 }
 
-void Index::refold(const std::string& threadId, const std::string& source) {
+void Index::refold(const std::string& threadId, const std::string& source,
+                   std::optional<std::vector<Event>> known) {
   std::vector<Event> events;
-  auto& select = cached("SELECT canonical FROM events WHERE thread = ?");
-  select.bind(1, threadId);
-  while (select.step())
-    if (auto d = decodeEvent(select.text(0)); d.event) events.push_back(std::move(*d.event));
+  if (known) {
+    events = std::move(*known);
+  } else {
+    auto& select = cached("SELECT canonical FROM events WHERE thread = ?");
+    select.bind(1, threadId);
+    while (select.step())
+      if (auto d = decodeEvent(select.text(0)); d.event) events.push_back(std::move(*d.event));
+  }
 
   std::optional<int64_t> rowid;
   auto& findRow = cached("SELECT rowid FROM threads WHERE id = ?");

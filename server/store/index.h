@@ -78,7 +78,9 @@ class Index {
 
  private:
   void createSchema();
-  void refold(const std::string& threadId, const std::string& source);
+  // Folds a thread from `events` when given (all of its events), else from
+  // the events table.
+  void refold(const std::string& threadId, const std::string& source, std::optional<std::vector<Event>> events);
   // A statement prepared once per Index, reset and ready to bind.
   sql::Statement& cached(const char* sql);
 
