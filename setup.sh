@@ -25,6 +25,7 @@ BUILD_PACKAGES=(g++ cmake ninja-build pkg-config git ccache
   libboost-dev libboost-filesystem-dev nlohmann-json3-dev libgit2-dev libsqlite3-dev
   libcli11-dev catch2)
 FUZZ_PACKAGES=(clang-14 libfuzzer-14-dev libclang-rt-14-dev)
+TEST_PACKAGES=(jq)  # the store's end-to-end scripts read `tacit list --json`
 
 install_packages() {
   local missing=()
@@ -84,6 +85,7 @@ main_job() {
 }
 
 run_tests() {
+  install_packages "${TEST_PACKAGES[@]}"
   step "ctest (unit and transcript tests)"
   ctest --test-dir "$BUILD_DIR" --no-tests=error --output-on-failure -j "$JOBS"
 }

@@ -3,6 +3,7 @@
 #include <git2.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -231,7 +232,8 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
     t.kind = store::ThreadKind::Question;
     t.body = st.message;
     t.isPrivate = st.isPrivate;
-    t.assignees = st.recipients;
+    for (const auto& r : st.recipients)  // --to twice for one person means once
+      if (std::find(t.assignees.begin(), t.assignees.end(), r) == t.assignees.end()) t.assignees.push_back(r);
     t.anchor = captureAnchor(*s, st.spec, st.rev);
     std::cout << s->createThread(t) << "\n";
     return 0;

@@ -3,6 +3,9 @@
 #include "server/store/event_log.h"
 
 #include <git2.h>
+#include <sys/stat.h>
+
+#include <ctime>
 
 #include <algorithm>
 #include <chrono>
@@ -250,6 +253,20 @@ git_oid writeLogTree(git_repository* repo, const git_tree* root, const NewEntrie
 
 // Exponential with jitter: contenders that collided once spread out instead
 // of colliding again in lockstep.
+// A process killed while it held a ref's lock leaves "<ref>.lock" behind, and
+// neither git nor libgit2 ever removes it. Locks are held for milliseconds,
+// so one this old is stale.
+constexpr int64_t kStaleLockSeconds = 5;
+
+void removeStaleLock(git_repository* repo, const std::string& ref) {
+  std::string lock = std::string(git_repository_commondir(repo)) + ref + ".lock";
+  struct stat st;
+  if (::stat(lock.c_str(), &st) != 0) return;
+  if (static_cast<int64_t>(std::time(nullptr)) - static_cast<int64_t>(st.st_mtime) < kStaleLockSeconds) return;
+  if (std::remove(lock.c_str()) == 0)
+    TACIT_LOG(Warn) << "removed the stale lock " << lock << ", left by a process that died while writing";
+}
+
 void backoff(int attempt) {
   thread_local std::minstd_rand rng{std::random_device{}()};
   const auto ceiling =
@@ -467,6 +484,7 @@ std::string EventLog::append(std::string_view replica, const Prepare& prepare,
     }
     if (rc != GIT_EMODIFIED && rc != GIT_ELOCKED && rc != GIT_EEXISTS) fail("updating " + ref, rc);
     lastConflict = lastGitError(rc);
+    if (rc == GIT_ELOCKED) removeStaleLock(repo_, ref);
   }
   throw StoreError("appending to " + ref + ": gave up after " + std::to_string(kMaxAttempts) +
                    " attempts: " + lastConflict);

@@ -1,6 +1,5 @@
 #include "server/store/index.h"
 
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -45,11 +44,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS thread_text USING fts5(
 
 json authorJson(const Author& a) { return {{"name", a.name}, {"email", a.email}}; }
 Author authorFrom(const json& j) { return {j.at("name").get<std::string>(), j.at("email").get<std::string>()}; }
-
-bool fileExists(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
-}
 
 void removeDatabaseFiles(const std::string& path) {
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::remove((path + suffix).c_str());
@@ -133,29 +127,34 @@ Thread threadFromJson(const json& j) {
 }
 
 Index::Index(const std::string& path) : path_(path) {
-  auto openChecked = [&]() -> bool {
+  // "missing": a new file (or one another process is creating right now):
+  // create the tables, idempotently, under the write lock. "stale": another
+  // schema version, or not a database at all: delete and start again.
+  enum class Found { Current, Missing, Stale };
+  auto inspect = [&]() -> Found {
     db_ = std::make_unique<sql::Database>(path_, kBusyTimeoutMs);
     try {
       db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+      sql::Statement hasMeta(*db_, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'");
+      hasMeta.step();
+      if (hasMeta.integer(0) == 0) return Found::Missing;
       sql::Statement version(*db_, "SELECT value FROM meta WHERE key = 'schema'");
-      if (version.step() && version.text(0) == std::to_string(kSchemaVersion)) return true;
+      if (!version.step()) return Found::Missing;
+      return version.text(0) == std::to_string(kSchemaVersion) ? Found::Current : Found::Stale;
     } catch (const StoreError& e) {
-      // No meta table (a new or foreign file), or a damaged one.
       TACIT_LOG(Debug) << "index check: " << e.what();
+      return Found::Stale;
     }
-    return false;
   };
-  bool existed = fileExists(path_);
-  if (!openChecked()) {
-    if (existed) {
-      TACIT_LOG(Info) << "the index " << path_ << " is from another version or damaged; rebuilding it";
-      db_.reset();
-      removeDatabaseFiles(path_);
-      db_ = std::make_unique<sql::Database>(path_, kBusyTimeoutMs);
-      db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-    }
-    createSchema();
+  Found found = inspect();
+  if (found == Found::Stale) {
+    TACIT_LOG(Info) << "the index " << path_ << " is from another version or damaged; rebuilding it";
+    db_.reset();
+    removeDatabaseFiles(path_);
+    db_ = std::make_unique<sql::Database>(path_, kBusyTimeoutMs);
+    db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
   }
+  if (found != Found::Current) createSchema();
 }
 
 Index::~Index() = default;
@@ -192,6 +191,10 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
   if (!moved) return stats;
 
   sql::Transaction tx(*db_);
+  // Read again under the write lock: another process may have indexed newer
+  // tips since, and comparing its cursors with our older tips would look
+  // like a rewritten history.
+  refs = log.refs();
   cursors.clear();
   {
     sql::Statement s(*db_, "SELECT ref, commit_id FROM cursors WHERE source = ?");
@@ -205,7 +208,6 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
   sql::Statement findEvent(*db_, "SELECT canonical FROM events WHERE id = ?");
   sql::Statement insertEvent(*db_,
                              "INSERT INTO events(id, source, thread, lamport, canonical) VALUES(?,?,?,?,?)");
-  sql::Statement replaceEvent(*db_, "UPDATE events SET canonical = ?, thread = ?, lamport = ? WHERE id = ?");
   sql::Statement setCursor(*db_, "INSERT OR REPLACE INTO cursors(source, ref, commit_id) VALUES(?,?,?)");
   std::set<std::string> affected;
   // Events decoded in this refresh, by thread, for threads that had none
@@ -219,6 +221,7 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
     if (cursor == ref.commit) continue;
     ++stats.refs;
     std::string from = cursor;
+    if (!from.empty() && log.isAncestor(ref.commit, from)) continue;  // already past this tip
     if (!from.empty() && !log.isAncestor(from, ref.commit)) {
       // Logs are append-only; a rewritten ref is read whole again, and the
       // events it no longer has stay (they were shared once).
@@ -261,20 +264,10 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
             std::string existing = findEvent.text(0);
             findEvent.reset();
             if (existing == canonical) return;  // idempotent
-            // The same id with other content: keep the smaller encoding, so
-            // every replica keeps the same one whatever the order it saw them.
-            warn("event " + e.id + " in " + ref.name + " reuses an id with different content; keeping one deterministically");
-            if (canonical < existing) {
-              replaceEvent.bind(1, canonical).bind(2, e.thread).bind(3, static_cast<int64_t>(e.lamport)).bind(4, e.id).run();
-              affected.insert(e.thread);
-              hadEvents.insert(e.thread);
-              if (auto old = decodeEvent(existing); old.event) {
-                affected.insert(old.event->thread);
-                hadEvents.insert(old.event->thread);
-              }
-            }
-            ++stats.skipped;
-            return;
+            // Random 128-bit ids never collide: a reused id is a forgery or
+            // a corruption. The event indexed first keeps it, so nobody can
+            // replace a teammate's words by reusing the id of an event.
+            return skip(raw.path, "reuses the id of event " + e.id + ", already known with other content");
           }
           findEvent.reset();
           if (!fresh.count(e.thread) && !hadEvents.count(e.thread)) {
@@ -298,6 +291,10 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
     if (it != fresh.end() && !hadEvents.count(thread)) refold(thread, src, std::move(it->second));
     else refold(thread, src, std::nullopt);
   }
+  // A cached statement left on a row would keep a read snapshot open after
+  // the commit, and a later BEGIN IMMEDIATE on that snapshot fails at once
+  // with "database is locked" instead of waiting.
+  for (auto& [sqlText, statement] : statements_) statement->reset();
   stats.threads = affected.size();
   tx.commit();
   return stats;
@@ -434,7 +431,7 @@ std::vector<SearchHit> Index::search(std::string_view query, size_t limit) {
   sql::Statement s(*db_,
                    "SELECT t.data, bm25(thread_text), snippet(thread_text, -1, '[', ']', '...', 12) "
                    "FROM thread_text JOIN threads t ON t.rowid = thread_text.rowid "
-                   "WHERE thread_text MATCH ? AND t.deleted = 0 ORDER BY bm25(thread_text) LIMIT ?");
+                   "WHERE thread_text MATCH ? AND t.deleted = 0 ORDER BY bm25(thread_text), t.id LIMIT ?");
   s.bind(1, match).bind(2, static_cast<int64_t>(limit));
   std::vector<SearchHit> out;
   while (s.step()) {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "server/log/log.h"
 #include "server/store/event_log.h"
@@ -57,9 +58,14 @@ std::unique_ptr<Store> Store::open(const std::string& path) {
 
   // The private log: a bare repository that is never given a remote.
   std::string privatePath = tacitDir + "/private.git";
-  if (git_repository_open_bare(&store->private_, privatePath.c_str()) != 0 &&
-      git_repository_init(&store->private_, privatePath.c_str(), /*is_bare=*/1) != 0)
-    throw StoreError(lastGitError("cannot create the private store " + privatePath));
+  // Several processes may create it at once on first use: whoever loses the
+  // race opens what the winner made.
+  for (int attempt = 0;; ++attempt) {
+    if (git_repository_open_bare(&store->private_, privatePath.c_str()) == 0) break;
+    if (git_repository_init(&store->private_, privatePath.c_str(), /*is_bare=*/1) == 0) break;
+    if (attempt == 50) throw StoreError(lastGitError("cannot create the private store " + privatePath));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2 + attempt));
+  }
 
   store->shared_ = std::make_unique<EventLog>(store->repo_);
   store->privateLog_ = std::make_unique<EventLog>(store->private_);
@@ -86,23 +92,29 @@ Author Store::identity() const {
 
 std::string Store::replica() {
   if (!replica_.empty()) return replica_;
-  if (auto existing = configString(repo_, "tacit.replica"); existing && isId(*existing)) {
-    replica_ = *existing;
-    return replica_;
+  // Several processes may pick a replica id at once on first use; the config
+  // lock lets one write, and the others then read what it wrote.
+  for (int attempt = 0;; ++attempt) {
+    if (auto existing = configString(repo_, "tacit.replica"); existing && isId(*existing)) {
+      replica_ = *existing;
+      return replica_;
+    }
+    git_config* raw = nullptr;
+    if (git_repository_config(&raw, repo_) != 0) throw StoreError(lastGitError("opening git config"));
+    ConfigPtr config(raw);
+    git_config* localRaw = nullptr;
+    if (git_config_open_level(&localRaw, config.get(), GIT_CONFIG_LEVEL_LOCAL) != 0)
+      throw StoreError(lastGitError("opening the repository's git config"));
+    ConfigPtr local(localRaw);
+    std::string id = newId();
+    if (git_config_set_string(local.get(), "tacit.replica", id.c_str()) == 0) {
+      TACIT_LOG(Debug) << "this clone is replica " << id;
+      replica_ = id;
+      return replica_;
+    }
+    if (attempt == 50) throw StoreError(lastGitError("writing tacit.replica to git config"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2 + attempt));
   }
-  git_config* raw = nullptr;
-  if (git_repository_config(&raw, repo_) != 0) throw StoreError(lastGitError("opening git config"));
-  ConfigPtr config(raw);
-  git_config* localRaw = nullptr;
-  if (git_config_open_level(&localRaw, config.get(), GIT_CONFIG_LEVEL_LOCAL) != 0)
-    throw StoreError(lastGitError("opening the repository's git config"));
-  ConfigPtr local(localRaw);
-  std::string id = newId();
-  if (git_config_set_string(local.get(), "tacit.replica", id.c_str()) != 0)
-    throw StoreError(lastGitError("writing tacit.replica to git config"));
-  TACIT_LOG(Debug) << "this clone is replica " << id;
-  replica_ = id;
-  return replica_;
 }
 
 EventLog& Store::log(std::string_view source) { return source == "private" ? *privateLog_ : *shared_; }
