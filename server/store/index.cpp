@@ -208,6 +208,7 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
   sql::Statement findEvent(*db_, "SELECT canonical FROM events WHERE id = ?");
   sql::Statement insertEvent(*db_,
                              "INSERT INTO events(id, source, thread, lamport, canonical) VALUES(?,?,?,?,?)");
+  sql::Statement replaceEvent(*db_, "UPDATE events SET canonical = ?, thread = ?, lamport = ? WHERE id = ?");
   sql::Statement setCursor(*db_, "INSERT OR REPLACE INTO cursors(source, ref, commit_id) VALUES(?,?,?)");
   std::set<std::string> affected;
   // Events decoded in this refresh, by thread, for threads that had none
@@ -264,10 +265,28 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
             std::string existing = findEvent.text(0);
             findEvent.reset();
             if (existing == canonical) return;  // idempotent
-            // Random 128-bit ids never collide: a reused id is a forgery or
-            // a corruption. The event indexed first keeps it, so nobody can
-            // replace a teammate's words by reusing the id of an event.
-            return skip(raw.path, "reuses the id of event " + e.id + ", already known with other content");
+            // Random 128-bit ids never collide: a reused id is a forgery or a
+            // corruption. The event first in the fold's own order (lamport,
+            // then replica) keeps the id, whatever order the refs arrive in,
+            // so every replica and every rebuild agree; a forger must then
+            // also claim an earlier clock than the original. (Binding ids to
+            // replicas, or signing events, would close that too.)
+            auto old = decodeEvent(existing);
+            bool newWins = old.event && (e.lamport < old.event->lamport ||
+                                         (e.lamport == old.event->lamport && e.replica < old.event->replica));
+            if (!newWins)
+              return skip(raw.path, "reuses the id of event " + e.id + ", already known with other content");
+            ++stats.skipped;
+            warn("event " + e.id + " of replica " + (old.event ? old.event->replica : std::string("?")) +
+                 " is replaced by an earlier event with the same id in " + ref.name);
+            replaceEvent.bind(1, canonical).bind(2, e.thread).bind(3, static_cast<int64_t>(e.lamport)).bind(4, e.id).run();
+            affected.insert(e.thread);
+            hadEvents.insert(e.thread);
+            if (old.event) {
+              affected.insert(old.event->thread);
+              hadEvents.insert(old.event->thread);
+            }
+            return;
           }
           findEvent.reset();
           if (!fresh.count(e.thread) && !hadEvents.count(e.thread)) {
