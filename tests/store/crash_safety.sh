@@ -5,9 +5,10 @@
 # start-up, index refresh, blob and tree writes, the ref's compare-and-swap,
 # the final refresh), until 200 rounds have really been killed. Then:
 #   - every id whose command exited 0 is in `tacit list --json`;
-#   - no kill left a lock file behind, no command that was not killed
-#     failed (earlier crashes left nothing that breaks later writes), and an
-#     uninterrupted add still works;
+#   - no command that was not killed failed, and after every kill that left
+#     a ref lock behind (a SIGKILL cannot be cleaned up after, by tacit or by
+#     git), the next uninterrupted add still succeeds: tacit removes a lock
+#     too old to belong to a live writer;
 #   - git fsck --strict is clean;
 #   - after rm .git/tacit/index.sqlite*, `tacit list --json` lists the same
 #     ids (and the same bytes).
@@ -77,25 +78,23 @@ while (( KILLED < KILLS )); do
       ;;
     137)
       KILLED=$((KILLED + 1))
-      # A lock file left behind by the kill. The first time, show what it
-      # does to the next write; then remove it (as a user would, following
-      # git's advice) so that the later rounds still test the other phases.
+      # A lock file left behind by the kill: the next uninterrupted write
+      # must still succeed (tacit removes locks too old to be held by a
+      # live writer), and leave no lock behind.
       mapfile -t LOCKS < <(find .git -name '*.lock')
       if (( ${#LOCKS[@]} > 0 )); then
         STALE_LOCKS=$((STALE_LOCKS + 1))
-        if [[ -z $STALE_LOCK_ROUND ]]; then
-          STALE_LOCK_ROUND="round $ROUNDS (killed after $delay ms) left ${LOCKS[*]}"
-          T1=$(now_us)
-          status=0
-          "$TACIT" note add f.txt:1 -m "after a stale lock" >"$WORK/out" 2>"$WORK/err" || status=$?
-          if [[ $status -eq 0 ]]; then
-            cat "$WORK/out" >>"$WORK/acked"
-            STALE_LOCK_EFFECT="the next uninterrupted note add still succeeded"
-          else
-            STALE_LOCK_EFFECT="the next uninterrupted note add failed after $(( ($(now_us) - T1) / 1000 )) ms: $(head -c 300 "$WORK/err")"
-          fi
+        T1=$(now_us)
+        status=0
+        "$TACIT" note add f.txt:1 -m "after a stale lock" >"$WORK/out" 2>"$WORK/err" || status=$?
+        if [[ $status -eq 0 ]]; then
+          cat "$WORK/out" >>"$WORK/acked"
+        else
+          problem "round $ROUNDS (killed after $delay ms) left ${LOCKS[*]}; the next note add failed after $(( ($(now_us) - T1) / 1000 )) ms: $(head -c 300 "$WORK/err")"
         fi
-        rm -f "${LOCKS[@]}"
+        mapfile -t LEFT < <(find .git -name '*.lock')
+        (( ${#LEFT[@]} == 0 )) || problem "after round $ROUNDS the lock ${LEFT[*]} was still there after a successful write"
+        rm -f "${LEFT[@]}"
       fi
       ;;
     124)
@@ -111,7 +110,7 @@ while (( KILLED < KILLS )); do
   esac
 done
 (( OTHER > 5 )) && problem "$OTHER rounds in all were not killed but failed"
-(( STALE_LOCKS > 0 )) && problem "$STALE_LOCKS of $KILLED kills left a lock file behind; the first, $STALE_LOCK_ROUND; $STALE_LOCK_EFFECT (the locks were then removed by hand so the rounds could go on)"
+(( STALE_LOCKS > 0 )) && echo "note: $STALE_LOCKS of $KILLED kills left a ref lock behind; the next write removed it each time"
 
 # The store still takes writes after all those crashes.
 status=0
