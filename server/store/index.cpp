@@ -207,7 +207,7 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
 
   sql::Statement findEvent(*db_, "SELECT canonical FROM events WHERE id = ?");
   sql::Statement insertEvent(*db_,
-                             "INSERT INTO events(id, source, thread, lamport, canonical) VALUES(?,?,?,?,?)");
+                             "INSERT OR IGNORE INTO events(id, source, thread, lamport, canonical) VALUES(?,?,?,?,?)");
   sql::Statement replaceEvent(*db_, "UPDATE events SET canonical = ?, thread = ?, lamport = ? WHERE id = ?");
   sql::Statement setCursor(*db_, "INSERT OR REPLACE INTO cursors(source, ref, commit_id) VALUES(?,?,?)");
   std::set<std::string> affected;
@@ -259,7 +259,24 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
             return skip(raw.path, "its clock jumps to " + std::to_string(e.lamport) +
                                       ", far ahead of every other event");
           previous = std::max(previous, e.lamport);
-          std::string canonical = encodeEvent(e);
+          // What we write is canonical already; stored as read, the bytes
+          // of one event are the same in every ref that holds it.
+          std::string canonical = std::move(raw.bytes);
+          // Known threads must be read back from the table when folded.
+          if (!fresh.count(e.thread) && !hadEvents.count(e.thread)) {
+            threadKnown.bind(1, e.thread);
+            bool known = threadKnown.step();
+            threadKnown.reset();
+            if (known) hadEvents.insert(e.thread);
+          }
+          insertEvent.bind(1, e.id).bind(2, src).bind(3, e.thread).bind(4, static_cast<int64_t>(e.lamport))
+              .bind(5, canonical).run();
+          if (db_->changes() == 1) {
+            if (!hadEvents.count(e.thread)) fresh[e.thread].push_back(e);
+            affected.insert(e.thread);
+            ++stats.events;
+            return;
+          }
           findEvent.bind(1, e.id);
           if (findEvent.step()) {
             std::string existing = findEvent.text(0);
@@ -289,17 +306,6 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
             return;
           }
           findEvent.reset();
-          if (!fresh.count(e.thread) && !hadEvents.count(e.thread)) {
-            threadKnown.bind(1, e.thread);
-            bool known = threadKnown.step();
-            threadKnown.reset();
-            if (known) hadEvents.insert(e.thread);
-          }
-          if (!hadEvents.count(e.thread)) fresh[e.thread].push_back(e);
-          insertEvent.bind(1, e.id).bind(2, src).bind(3, e.thread).bind(4, static_cast<int64_t>(e.lamport))
-              .bind(5, canonical).run();
-          affected.insert(e.thread);
-          ++stats.events;
         },
         [&](std::string path, std::string why) { skip(path, why); });
     setCursor.bind(1, src).bind(2, ref.name).bind(3, ref.commit).run();

@@ -32,6 +32,8 @@ void Database::exec(std::string_view sql) {
   }
 }
 
+int64_t Database::changes() { return sqlite3_changes64(db_); }
+
 void Database::fail(std::string_view what) const {
   throw StoreError("index (" + path_ + "): " + std::string(what) + ": " + sqlite3_errmsg(db_));
 }

@@ -14,23 +14,8 @@
 #
 # usage: cli_errors.sh path/to/tacit
 set -euo pipefail
-
-TACIT=${1:?usage: cli_errors.sh path/to/tacit}
-fail() { echo "FAIL (cli_errors): $*" >&2; exit 1; }
-PROBLEMS=()
-problem() { echo "FAIL (cli_errors): $*" >&2; PROBLEMS+=("$*"); }
-[[ -x $TACIT ]] || fail "not an executable: $TACIT"
-TACIT=$(cd "$(dirname "$TACIT")" && pwd)/$(basename "$TACIT")
-command -v jq >/dev/null || fail "jq is required (apt-get install jq)"
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/tacit-cli-errors.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES \
-  GIT_CONFIG GIT_CONFIG_GLOBAL GIT_CONFIG_SYSTEM GIT_CONFIG_COUNT GIT_CONFIG_PARAMETERS \
-  GIT_CEILING_DIRECTORIES TACIT_LOG XDG_CONFIG_HOME
-export HOME=$WORK/home GIT_CONFIG_NOSYSTEM=1
-mkdir -p "$HOME"
+source "$(dirname "$0")/lib.sh"
+store_test_setup cli_errors "$@"
 
 REPO=$WORK/repo
 git init -q "$REPO"

@@ -12,30 +12,17 @@
 #
 # usage: convergence.sh path/to/tacit [SEED] [OPS]
 set -euo pipefail
-
-TACIT=${1:?usage: convergence.sh path/to/tacit [SEED] [OPS]}
+source "$(dirname "$0")/lib.sh"
+store_test_setup convergence "$@"
 SEED=${2:-20261127}
 OPS=${3:-200}
 CLONES=5
-fail() { echo "FAIL (convergence, seed $SEED): $*" >&2; exit 1; }
-PROBLEMS=()
-problem() { echo "FAIL (convergence, seed $SEED): $*" >&2; PROBLEMS+=("$*"); }
-[[ -x $TACIT ]] || fail "not an executable: $TACIT"
-TACIT=$(cd "$(dirname "$TACIT")" && pwd)/$(basename "$TACIT")
 [[ $SEED =~ ^[0-9]+$ ]] || fail "SEED must be a number, got '$SEED'"
 [[ $OPS =~ ^[1-9][0-9]*$ ]] || fail "OPS must be a positive integer, got '$OPS'"
-command -v jq >/dev/null || fail "jq is required (apt-get install jq)"
 echo "convergence: RANDOM seed $SEED ($OPS operations on $CLONES clones)"
 RANDOM=$SEED
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/tacit-convergence.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
 
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES \
-  GIT_CONFIG GIT_CONFIG_GLOBAL GIT_CONFIG_SYSTEM GIT_CONFIG_COUNT GIT_CONFIG_PARAMETERS \
-  GIT_CEILING_DIRECTORIES TACIT_LOG XDG_CONFIG_HOME
-export HOME=$WORK/home GIT_CONFIG_NOSYSTEM=1
-mkdir -p "$HOME"
 
 # The seed: one commit with a few files.
 git init -q "$WORK/seed"

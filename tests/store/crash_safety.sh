@@ -15,28 +15,15 @@
 #
 # usage: crash_safety.sh path/to/tacit [KILLS]   (default 200)
 set -euo pipefail
-
-TACIT=${1:?usage: crash_safety.sh path/to/tacit [KILLS]}
+source "$(dirname "$0")/lib.sh"
+store_test_setup crash_safety "$@"
 KILLS=${2:-200}
 MAX_ROUNDS=$((KILLS * 10))
 
-fail() { echo "FAIL (crash_safety): $*" >&2; exit 1; }
-PROBLEMS=()
-problem() { echo "FAIL (crash_safety): $*" >&2; PROBLEMS+=("$*"); }
-[[ -x $TACIT ]] || fail "not an executable: $TACIT"
-TACIT=$(cd "$(dirname "$TACIT")" && pwd)/$(basename "$TACIT")
 [[ $KILLS =~ ^[1-9][0-9]*$ ]] || fail "KILLS must be a positive integer, got '$KILLS'"
-command -v jq >/dev/null || fail "jq is required (apt-get install jq)"
 command -v timeout >/dev/null || fail "timeout (coreutils) is required"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/tacit-crash.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
 
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES \
-  GIT_CONFIG GIT_CONFIG_GLOBAL GIT_CONFIG_SYSTEM GIT_CONFIG_COUNT GIT_CONFIG_PARAMETERS \
-  GIT_CEILING_DIRECTORIES TACIT_LOG XDG_CONFIG_HOME
-export HOME=$WORK/home GIT_CONFIG_NOSYSTEM=1
-mkdir -p "$HOME"
 
 REPO=$WORK/repo
 git init -q "$REPO"
