@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "server/log/log.h"
 #include "server/store/event_log.h"
@@ -210,11 +211,11 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
                              "INSERT OR IGNORE INTO events(id, source, thread, lamport, canonical) VALUES(?,?,?,?,?)");
   sql::Statement replaceEvent(*db_, "UPDATE events SET canonical = ?, thread = ?, lamport = ? WHERE id = ?");
   sql::Statement setCursor(*db_, "INSERT OR REPLACE INTO cursors(source, ref, commit_id) VALUES(?,?,?)");
-  std::set<std::string> affected;
+  std::unordered_set<std::string> affected;
   // Events decoded in this refresh, by thread, for threads that had none
   // before: those are folded from memory instead of decoded again.
-  std::map<std::string, std::vector<Event>> fresh;
-  std::set<std::string> hadEvents;
+  std::unordered_map<std::string, std::vector<Event>> fresh;
+  std::unordered_set<std::string> hadEvents;
   sql::Statement threadKnown(*db_, "SELECT 1 FROM events WHERE thread = ? LIMIT 1");
 
   for (const auto& ref : refs) {
