@@ -490,6 +490,65 @@ std::string EventLog::append(std::string_view replica, const Prepare& prepare,
                    " attempts: " + lastConflict);
 }
 
+std::string EventLog::absorb(std::string_view replica, std::string_view other, const Author& committer) {
+  if (!isId(replica)) throw StoreError("not a replica id: " + quote(replica));
+  const std::string ref = replicaRef(replica);
+  const git_oid otherId = parseCommitId(other);
+  Commit otherCommit = lookupCommit(repo_, otherId);
+  std::string lastConflict;
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    if (attempt > 0) backoff(attempt - 1);
+    Tip tip = readTip(repo_, ref);
+    git_oid target = otherId;
+    if (tip.id) {
+      const std::string tipHex = toHex(*tip.id);
+      if (isAncestor(other, tipHex)) return tipHex;  // nothing new
+      if (!isAncestor(tipHex, other)) {
+        // Diverged: a merge commit over the union of both trees.
+        NewEntries added;
+        readAdded(
+            tipHex, other,
+            [&](RawEvent e) {
+              git_oid blob;
+              check(git_oid_fromstr(&blob, e.blob.c_str()), "reading blob id " + e.blob);
+              // events/<bucket:06>/<name>
+              uint64_t bucket = std::stoull(e.path.substr(kEventsDir.size() + 1, kBucketDigits));
+              added[bucket].emplace_back(e.path.substr(kEventsDir.size() + 2 + kBucketDigits), blob);
+            },
+            [&](std::string path, std::string why) {
+              TACIT_LOG(Warn) << "not merging " << path << " into " << ref << ": " << why;
+            });
+        git_oid treeId = writeLogTree(repo_, tip.tree.get(), added);
+        git_tree* rawTree = nullptr;
+        check(git_tree_lookup(&rawTree, repo_, &treeId), "reading the merged tree");
+        Tree tree(rawTree);
+        git_signature* rawSig = nullptr;
+        check(git_signature_now(&rawSig, committer.name.c_str(), committer.email.c_str()),
+              "making the committer signature");
+        Signature sig(rawSig);
+        Commit mine = lookupCommit(repo_, *tip.id);
+        const git_commit* parents[] = {mine.get(), otherCommit.get()};
+        check(git_commit_create(&target, repo_, nullptr, sig.get(), sig.get(), nullptr,
+                                "tacit: merge another copy of this replica's log", tree.get(), 2, parents),
+              "writing the merge commit");
+      }
+    }
+    const git_oid zero{};
+    git_reference* out = nullptr;
+    int rc = git_reference_create_matching(&out, repo_, ref.c_str(), &target, /*force=*/1,
+                                           tip.id ? &*tip.id : &zero, "tacit: absorb");
+    if (rc == 0) {
+      git_reference_free(out);
+      return toHex(target);
+    }
+    if (rc != GIT_EMODIFIED && rc != GIT_ELOCKED && rc != GIT_EEXISTS) fail("updating " + ref, rc);
+    lastConflict = lastGitError(rc);
+    if (rc == GIT_ELOCKED) removeStaleLock(repo_, ref);
+  }
+  throw StoreError("merging into " + ref + ": gave up after " + std::to_string(kMaxAttempts) +
+                   " attempts: " + lastConflict);
+}
+
 std::vector<EventLog::RefTip> EventLog::refs() const {
   std::vector<RefTip> out;
   for (std::string_view prefix : {kReplicaRefPrefix, kRemoteRefPrefix}) {

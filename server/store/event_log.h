@@ -60,6 +60,14 @@ class EventLog {
   std::string append(std::string_view replica, const Prepare& prepare, const std::string& message,
                      const Author& committer);
 
+  // Makes the replica's ref contain every event of commit `other` too: a
+  // fast-forward when it can, else a merge commit whose tree is the union of
+  // both logs (event names are unique, so the union is well defined). For two
+  // clones that share a replica id (a copied clone), so their pushes stop
+  // being rejected. Same compare-and-swap and retries as append. Returns the
+  // new tip.
+  std::string absorb(std::string_view replica, std::string_view other, const Author& committer);
+
   struct RefTip {
     std::string name;    // full ref name
     std::string commit;  // 40 hex

@@ -252,10 +252,18 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
             return skip(raw.path, "its name does not match its lamport and id");
           if (e.replica != replica)
             return skip(raw.path, "written by replica " + e.replica + " into another replica's log");
-          if (e.lamport <= fromMax)
+          if (e.lamport <= fromMax) {
+            // A merge of two copies of one replica's log (sync after a
+            // rejected push) brings events already indexed from the other
+            // copy; only an unknown one contradicts the log's history.
+            findEvent.bind(1, e.id);
+            bool known = findEvent.step() && findEvent.text(0) == raw.bytes;
+            findEvent.reset();
+            if (known) return;
             return skip(raw.path, "its clock (" + std::to_string(e.lamport) +
                                       ") is not after the events already in this log (" +
                                       std::to_string(fromMax) + ")");
+          }
           if (e.lamport > std::max(others, previous) + kMaxClockJump)
             return skip(raw.path, "its clock jumps to " + std::to_string(e.lamport) +
                                       ", far ahead of every other event");

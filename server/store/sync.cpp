@@ -56,6 +56,24 @@ void fetch(Store& store, const std::string& remote) {
   if (result.status != 0) throw StoreError("git fetch " + remote + " failed: " + lastLine(result.stderrText));
 }
 
+// A copy of this clone (cp -r) shares its replica id, so both write the same
+// ref and one's push is rejected. Merge the remote's copy into ours: the logs
+// are sets of uniquely named events, so the union loses nothing.
+void absorbRemoteCopies(Store& store, const std::string& remote) {
+  EventLog& log = store.log("shared");
+  auto refs = log.refs();
+  const std::string remotePrefix = std::string(kRemoteRefPrefix) + remote + "/";
+  for (const auto& mine : refs) {
+    if (mine.name.rfind(kReplicaRefPrefix, 0) != 0) continue;
+    std::string replica = mine.name.substr(kReplicaRefPrefix.size());
+    for (const auto& theirs : refs) {
+      if (theirs.name != remotePrefix + replica || log.isAncestor(theirs.commit, mine.commit)) continue;
+      TACIT_LOG(Info) << remote << " has another copy of replica " << replica << "'s log; merging it";
+      log.absorb(replica, theirs.commit, store.identity());
+    }
+  }
+}
+
 }  // namespace
 
 SyncReport sync(Store& store, const std::string& remote) {
@@ -83,6 +101,7 @@ SyncReport sync(Store& store, const std::string& remote) {
     TACIT_LOG(Warn) << "git push " << remote << " was rejected (" << lastLine(result.stderrText)
                     << "); fetching and retrying";
     fetch(store, remote);
+    absorbRemoteCopies(store, remote);
     report.fetchedEvents += store.refresh().events;
   }
   return report;
