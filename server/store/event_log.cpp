@@ -18,6 +18,7 @@
 #include <set>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "server/log/log.h"
 
@@ -399,6 +400,46 @@ class AddedWalker {
   const std::function<void(std::string, std::string)>& onBadEntry_;
 };
 
+// A commit of `treeId` with `parents`, by `committer`, now.
+git_oid writeCommit(git_repository* repo, const git_oid& treeId, const std::vector<const git_commit*>& parents,
+                    const std::string& message, const Author& committer) {
+  git_tree* rawTree = nullptr;
+  check(git_tree_lookup(&rawTree, repo, &treeId), "reading the new tree");
+  Tree tree(rawTree);
+  git_signature* rawSig = nullptr;
+  check(git_signature_now(&rawSig, committer.name.c_str(), committer.email.c_str()),
+        "making the committer signature");
+  Signature sig(rawSig);
+  git_oid commitId;
+  check(git_commit_create(&commitId, repo, nullptr, sig.get(), sig.get(), nullptr, message.c_str(), tree.get(),
+                          parents.size(), const_cast<const git_commit**>(parents.data())),
+        "writing the commit");
+  return commitId;
+}
+
+// The compare-and-swap of `ref` from `expected` (empty: the ref must not
+// exist) to `target`. For a new ref the expected value is the zero id, which
+// libgit2 checks under the ref's lock: git_reference_create with force=0
+// checks existence *before* taking the lock, so two creators could both pass
+// and the second would overwrite the first. Returns true when swapped; false
+// on a conflict worth retrying (its message in `conflict`, and a stale lock
+// removed); throws on any other error.
+bool swapRef(git_repository* repo, const std::string& ref, const git_oid& target,
+             const std::optional<git_oid>& expected, std::string& conflict) {
+  const git_oid zero{};
+  git_reference* out = nullptr;
+  int rc = git_reference_create_matching(&out, repo, ref.c_str(), &target, /*force=*/1,
+                                         expected ? &*expected : &zero, "tacit");
+  if (rc == 0) {
+    git_reference_free(out);
+    return true;
+  }
+  if (rc != GIT_EMODIFIED && rc != GIT_ELOCKED && rc != GIT_EEXISTS) fail("updating " + ref, rc);
+  conflict = lastGitError(rc);
+  if (rc == GIT_ELOCKED) removeStaleLock(repo, ref);
+  return false;
+}
+
 }  // namespace
 
 std::string eventPath(uint64_t lamport, std::string_view eventId) {
@@ -456,35 +497,11 @@ std::string EventLog::append(std::string_view replica, const Prepare& prepare,
     }
     git_oid treeId = writeLogTree(repo_, tip.tree.get(), added);
 
-    git_tree* rawTree = nullptr;
-    check(git_tree_lookup(&rawTree, repo_, &treeId), "reading the new tree");
-    Tree tree(rawTree);
-    git_signature* rawSig = nullptr;
-    check(git_signature_now(&rawSig, committer.name.c_str(), committer.email.c_str()),
-          "making the committer signature");
-    Signature sig(rawSig);
     Commit parent = tip.id ? lookupCommit(repo_, *tip.id) : nullptr;
-    const git_commit* parents[] = {parent.get()};
-    git_oid commitId;
-    check(git_commit_create(&commitId, repo_, nullptr, sig.get(), sig.get(), nullptr,
-                            message.c_str(), tree.get(), parent ? 1 : 0, parents),
-          "writing the commit");
-
-    // The compare-and-swap. For a new ref the expected value is the zero id,
-    // which libgit2 checks under the ref's lock: git_reference_create with
-    // force=0 checks existence *before* taking the lock, so two creators
-    // could both pass and the second would overwrite the first.
-    const git_oid zero{};
-    git_reference* out = nullptr;
-    int rc = git_reference_create_matching(&out, repo_, ref.c_str(), &commitId, /*force=*/1,
-                                           tip.id ? &*tip.id : &zero, "tacit: append");
-    if (rc == 0) {
-      git_reference_free(out);
-      return toHex(commitId);
-    }
-    if (rc != GIT_EMODIFIED && rc != GIT_ELOCKED && rc != GIT_EEXISTS) fail("updating " + ref, rc);
-    lastConflict = lastGitError(rc);
-    if (rc == GIT_ELOCKED) removeStaleLock(repo_, ref);
+    std::vector<const git_commit*> parents;
+    if (parent) parents.push_back(parent.get());
+    git_oid commitId = writeCommit(repo_, treeId, parents, message, committer);
+    if (swapRef(repo_, ref, commitId, tip.id, lastConflict)) return toHex(commitId);
   }
   throw StoreError("appending to " + ref + ": gave up after " + std::to_string(kMaxAttempts) +
                    " attempts: " + lastConflict);
@@ -519,31 +536,12 @@ std::string EventLog::absorb(std::string_view replica, std::string_view other, c
               TACIT_LOG(Warn) << "not merging " << path << " into " << ref << ": " << why;
             });
         git_oid treeId = writeLogTree(repo_, tip.tree.get(), added);
-        git_tree* rawTree = nullptr;
-        check(git_tree_lookup(&rawTree, repo_, &treeId), "reading the merged tree");
-        Tree tree(rawTree);
-        git_signature* rawSig = nullptr;
-        check(git_signature_now(&rawSig, committer.name.c_str(), committer.email.c_str()),
-              "making the committer signature");
-        Signature sig(rawSig);
         Commit mine = lookupCommit(repo_, *tip.id);
-        const git_commit* parents[] = {mine.get(), otherCommit.get()};
-        check(git_commit_create(&target, repo_, nullptr, sig.get(), sig.get(), nullptr,
-                                "tacit: merge another copy of this replica's log", tree.get(), 2, parents),
-              "writing the merge commit");
+        target = writeCommit(repo_, treeId, {mine.get(), otherCommit.get()},
+                             "tacit: merge another copy of this replica's log", committer);
       }
     }
-    const git_oid zero{};
-    git_reference* out = nullptr;
-    int rc = git_reference_create_matching(&out, repo_, ref.c_str(), &target, /*force=*/1,
-                                           tip.id ? &*tip.id : &zero, "tacit: absorb");
-    if (rc == 0) {
-      git_reference_free(out);
-      return toHex(target);
-    }
-    if (rc != GIT_EMODIFIED && rc != GIT_ELOCKED && rc != GIT_EEXISTS) fail("updating " + ref, rc);
-    lastConflict = lastGitError(rc);
-    if (rc == GIT_ELOCKED) removeStaleLock(repo_, ref);
+    if (swapRef(repo_, ref, target, tip.id, lastConflict)) return toHex(target);
   }
   throw StoreError("merging into " + ref + ": gave up after " + std::to_string(kMaxAttempts) +
                    " attempts: " + lastConflict);

@@ -85,15 +85,7 @@ json threadToJson(const Thread& t) {
           {"acks", std::move(acks)},
           {"plus_ones", t.plusOnes},
           {"context", t.context},
-          {"anchor",
-           {{"path", t.anchor.path},
-            {"commit", t.anchor.commit},
-            {"blob", t.anchor.blob},
-            {"start_line", t.anchor.startLine},
-            {"end_line", t.anchor.endLine},
-            {"text", t.anchor.text},
-            {"before", t.anchor.before},
-            {"after", t.anchor.after}}}};
+          {"anchor", toJson(t.anchor)}};
 }
 
 Thread threadFromJson(const json& j) {
@@ -121,9 +113,7 @@ Thread threadFromJson(const json& j) {
     t.acks.push_back({authorFrom(a.at("author")), parseTimestamp(a.at("at").get<std::string>()).value()});
   t.plusOnes = j.at("plus_ones").get<std::vector<std::string>>();
   t.context = j.at("context");
-  const json& a = j.at("anchor");
-  t.anchor = {a.at("path"), a.at("commit"), a.at("blob"), a.at("start_line"), a.at("end_line"),
-              a.at("text"),  a.at("before"), a.at("after")};
+  t.anchor = anchorFromJson(j.at("anchor"));
   return t;
 }
 
