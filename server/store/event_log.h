@@ -93,6 +93,10 @@ class EventLog {
                  const std::function<void(RawEvent)>& onEvent,
                  const std::function<void(std::string path, std::string why)>& onBadEntry) const;
 
+  // The bytes of an event blob by its id (RawEvent::blob), as read by
+  // readAdded. Throws StoreError when it is missing or not a blob.
+  std::string readBlob(std::string_view blob) const;
+
   // A commit is its own ancestor; "" (the empty log) is everyone's.
   bool isAncestor(std::string_view ancestor, std::string_view descendant) const;
 

@@ -17,18 +17,22 @@ namespace {
 
 // Bump when the tables or the stored thread JSON change: older files are
 // rebuilt from git.
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 constexpr int kBusyTimeoutMs = 30'000;
+
+constexpr std::string_view kPragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+
+constexpr const char* kThreadIndex = "CREATE INDEX IF NOT EXISTS events_thread ON events(thread, source)";
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS cursors(
   source TEXT NOT NULL, ref TEXT NOT NULL, commit_id TEXT NOT NULL,
   PRIMARY KEY(source, ref));
+-- An event's bytes stay in git: `blob` names them in the source's log.
 CREATE TABLE IF NOT EXISTS events(
   id TEXT PRIMARY KEY, source TEXT NOT NULL, thread TEXT NOT NULL,
-  lamport INTEGER NOT NULL, canonical TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS events_thread ON events(thread);
+  lamport INTEGER NOT NULL, blob TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS threads(
   id TEXT PRIMARY KEY, source TEXT NOT NULL, kind TEXT NOT NULL, state TEXT NOT NULL,
   deleted INTEGER NOT NULL, path TEXT NOT NULL, created_at INTEGER NOT NULL,
@@ -117,7 +121,7 @@ Thread threadFromJson(const json& j) {
   return t;
 }
 
-Index::Index(const std::string& path) : path_(path) {
+Index::Index(const std::string& path, size_t freshBudgetBytes) : path_(path), freshBudgetBytes_(freshBudgetBytes) {
   // "missing": a new file (or one another process is creating right now):
   // create the tables, idempotently, under the write lock. "stale": another
   // schema version, or not a database at all: delete and start again.
@@ -125,7 +129,7 @@ Index::Index(const std::string& path) : path_(path) {
   auto inspect = [&]() -> Found {
     db_ = std::make_unique<sql::Database>(path_, kBusyTimeoutMs);
     try {
-      db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+      db_->exec(kPragmas);
       sql::Statement hasMeta(*db_, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'");
       hasMeta.step();
       if (hasMeta.integer(0) == 0) return Found::Missing;
@@ -143,7 +147,7 @@ Index::Index(const std::string& path) : path_(path) {
     db_.reset();
     removeDatabaseFiles(path_);
     db_ = std::make_unique<sql::Database>(path_, kBusyTimeoutMs);
-    db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+    db_->exec(kPragmas);
   }
   if (found != Found::Current) createSchema();
 }
@@ -154,6 +158,7 @@ void Index::createSchema() {
   sql::Transaction tx(*db_);
   // Another process may have created it while we waited for the lock.
   db_->exec(kSchema);
+  db_->exec(kThreadIndex);
   sql::Statement set(*db_, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema', ?)");
   set.bind(1, std::to_string(kSchemaVersion)).run();
   tx.commit();
@@ -164,6 +169,53 @@ uint64_t Index::maxLamport() {
   s.step();
   return static_cast<uint64_t>(s.integer(0));
 }
+
+namespace {
+
+// One entry of a ref's walk, read and decoded.
+struct Walked {
+  size_t ref = 0;        // index into the refresh's plan
+  std::string path;
+  std::string blob;      // 40 hex; empty for an entry that is not an event blob
+  size_t size = 0;
+  DecodedEvent decoded;  // for a bad entry, only the reason in decoded.error
+};
+
+// A thread to fold: from its events decoded in this refresh (fresh), or from
+// its blobs.
+struct FoldJob {
+  std::string thread;
+  std::optional<std::vector<Event>> fresh;
+  std::vector<std::string> blobs;
+};
+
+struct Folded {
+  std::string id;
+  std::optional<Thread> thread;  // nullopt: its created event has not arrived
+  std::string data;              // threadToJson, dumped
+  std::string replies;           // reply bodies for the full-text index
+};
+
+Folded fold(FoldJob job, const EventLog& log, bool isPrivate) {
+  std::vector<Event> events;
+  if (job.fresh) {
+    events = std::move(*job.fresh);
+  } else {
+    for (const auto& blob : job.blobs)
+      if (auto d = decodeEvent(log.readBlob(blob)); d.event) events.push_back(std::move(*d.event));
+  }
+  Folded out;
+  out.id = std::move(job.thread);
+  out.thread = foldThread(std::move(events));
+  if (!out.thread) return out;
+  Thread& t = *out.thread;
+  if (isPrivate) t.isPrivate = true;
+  out.data = threadToJson(t).dump(-1, ' ', false, json::error_handler_t::replace);
+  for (const auto& r : t.replies) out.replies += r.body + "\n";
+  return out;
+}
+
+}  // namespace
 
 Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source, const Warn& warn) {
   RefreshStats stats;
@@ -193,128 +245,193 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
     while (s.step()) cursors[s.text(0)] = s.text(1);
   }
   const uint64_t knownMax = maxLamport();
+  bool sourceEmpty = true;  // a first index: no thread of this source had events
+  {
+    sql::Statement s(*db_, "SELECT 1 FROM events WHERE source = ? LIMIT 1");
+    s.bind(1, src);
+    sourceEmpty = !s.step();
+  }
+
+  // The plan: what each moved ref gained, from where.
+  struct RefWork {
+    EventLog::RefTip tip;
+    std::string from;      // "" = the whole log
+    uint64_t fromMax = 0;  // the highest lamport already read from this ref
+    uint64_t others = 0;   // the highest lamport anywhere else
+    std::string replica;
+  };
   std::map<std::string, uint64_t> tipMax;
   for (const auto& r : refs) tipMax[r.name] = log.maxLamport(r.commit);
-
-  sql::Statement findEvent(*db_, "SELECT canonical FROM events WHERE id = ?");
-  sql::Statement insertEvent(*db_,
-                             "INSERT OR IGNORE INTO events(id, source, thread, lamport, canonical) VALUES(?,?,?,?,?)");
-  sql::Statement replaceEvent(*db_, "UPDATE events SET canonical = ?, thread = ?, lamport = ? WHERE id = ?");
-  sql::Statement setCursor(*db_, "INSERT OR REPLACE INTO cursors(source, ref, commit_id) VALUES(?,?,?)");
-  std::unordered_set<std::string> affected;
-  // Events decoded in this refresh, by thread, for threads that had none
-  // before: those are folded from memory instead of decoded again.
-  std::unordered_map<std::string, std::vector<Event>> fresh;
-  std::unordered_set<std::string> hadEvents;
-  sql::Statement threadKnown(*db_, "SELECT 1 FROM events WHERE thread = ? LIMIT 1");
-
+  std::vector<RefWork> plan;
   for (const auto& ref : refs) {
     const std::string& cursor = cursors[ref.name];
     if (cursor == ref.commit) continue;
     ++stats.refs;
-    std::string from = cursor;
-    if (!from.empty() && log.isAncestor(ref.commit, from)) continue;  // already past this tip
-    if (!from.empty() && !log.isAncestor(from, ref.commit)) {
+    RefWork work{ref, cursor, 0, knownMax, replicaOfRef(ref.name)};
+    if (!work.from.empty() && log.isAncestor(ref.commit, work.from)) continue;  // already past this tip
+    if (!work.from.empty() && !log.isAncestor(work.from, ref.commit)) {
       // Logs are append-only; a rewritten ref is read whole again, and the
       // events it no longer has stay (they were shared once).
-      warn(ref.name + " was rewritten (its old tip " + from.substr(0, 12) +
+      warn(ref.name + " was rewritten (its old tip " + work.from.substr(0, 12) +
            " is not an ancestor); reading it again");
-      from.clear();
+      work.from.clear();
     }
-    const uint64_t fromMax = from.empty() ? 0 : log.maxLamport(from);
-    uint64_t others = knownMax;
+    work.fromMax = work.from.empty() ? 0 : log.maxLamport(work.from);
     for (const auto& [name, m] : tipMax)
-      if (name != ref.name) others = std::max(others, m);
-    uint64_t previous = fromMax;
-    const std::string replica = replicaOfRef(ref.name);
+      if (name != ref.name) work.others = std::max(work.others, m);
+    plan.push_back(std::move(work));
+  }
 
-    auto skip = [&](const std::string& where, const std::string& why) {
+  sql::Statement findEvent(*db_, "SELECT blob, source FROM events WHERE id = ?");
+  sql::Statement insertEvent(*db_, "INSERT OR IGNORE INTO events(id, source, thread, lamport, blob) VALUES(?,?,?,?,?)");
+  sql::Statement replaceEvent(*db_, "UPDATE events SET blob = ?, thread = ?, lamport = ? WHERE id = ?");
+  sql::Statement setCursor(*db_, "INSERT OR REPLACE INTO cursors(source, ref, commit_id) VALUES(?,?,?)");
+  sql::Statement threadKnown(*db_, "SELECT 1 FROM events WHERE thread = ? AND source = ? LIMIT 1");
+  std::unordered_set<std::string> affected;
+  // Events decoded in this refresh, by thread, for threads that had none
+  // before (bounded by freshBudgetBytes_).
+  std::unordered_map<std::string, std::vector<Event>> fresh;
+  size_t freshBytes = 0;
+  std::unordered_set<std::string> hadEvents;
+  // The blob and source already indexed under an id, if any.
+  auto known = [&](const std::string& id) -> std::optional<std::pair<std::string, std::string>> {
+    findEvent.bind(1, id);
+    std::optional<std::pair<std::string, std::string>> out;
+    if (findEvent.step()) out.emplace(findEvent.text(0), findEvent.text(1));
+    findEvent.reset();
+    return out;
+  };
+
+  size_t current = 0;
+  uint64_t previous = plan.empty() ? 0 : plan[0].fromMax;  // the highest lamport read from the current ref
+  auto finishRefsBefore = [&](size_t next) {
+    for (; current < next; ++current) {
+      setCursor.bind(1, src).bind(2, plan[current].tip.name).bind(3, plan[current].tip.commit).run();
+      if (current + 1 < plan.size()) previous = plan[current + 1].fromMax;
+    }
+  };
+  auto consume = [&](Walked& w) {
+    finishRefsBefore(w.ref);
+    const RefWork& ref = plan[w.ref];
+    auto skip = [&](const std::string& why) {
       ++stats.skipped;
-      warn("skipped " + where + " in " + ref.name + ": " + why);
+      warn("skipped " + w.path + " in " + ref.tip.name + ": " + why);
     };
+    if (!w.decoded.event) {
+      skip(w.decoded.error);
+      return;
+    }
+    Event& e = *w.decoded.event;
+    if (w.path != eventPath(e.lamport, e.id)) {
+      skip("its name does not match its lamport and id");
+      return;
+    }
+    if (e.replica != ref.replica) {
+      skip("written by replica " + e.replica + " into another replica's log");
+      return;
+    }
+    if (e.lamport <= ref.fromMax) {
+      // A merge of two copies of one replica's log (sync after a
+      // rejected push) brings events already indexed from the other
+      // copy; only an unknown one contradicts the log's history.
+      auto k = known(e.id);
+      if (!(k && k->first == w.blob))
+        skip("its clock (" + std::to_string(e.lamport) + ") is not after the events already in this log (" +
+             std::to_string(ref.fromMax) + ")");
+      return;
+    }
+    if (e.lamport > std::max(ref.others, previous) + kMaxClockJump) {
+      skip("its clock jumps to " + std::to_string(e.lamport) + ", far ahead of every other event");
+      return;
+    }
+    previous = std::max(previous, e.lamport);
+    // Known threads must be read back from git when folded.
+    if (!sourceEmpty && !fresh.count(e.thread) && !hadEvents.count(e.thread)) {
+      threadKnown.bind(1, e.thread).bind(2, src);
+      bool had = threadKnown.step();
+      threadKnown.reset();
+      if (had) hadEvents.insert(e.thread);
+    }
+    insertEvent.bind(1, e.id).bind(2, src).bind(3, e.thread).bind(4, static_cast<int64_t>(e.lamport))
+        .bind(5, w.blob).run();
+    if (db_->changes() == 1) {
+      affected.insert(e.thread);
+      ++stats.events;
+      if (hadEvents.count(e.thread)) return;
+      freshBytes += w.size;
+      fresh[e.thread].push_back(std::move(e));
+      if (freshBytes > freshBudgetBytes_) {
+        for (auto& [thread, events] : fresh) hadEvents.insert(thread);
+        fresh.clear();
+        freshBytes = 0;
+      }
+      return;
+    }
+    // The same bytes have the same blob id: seen before, idempotent.
+    auto k = known(e.id);
+    if (!k || k->first == w.blob) return;
+    // Random 128-bit ids never collide: a reused id is a forgery or a
+    // corruption. The event first in the fold's own order (lamport, then
+    // replica) keeps the id, whatever order the refs arrive in, so every
+    // replica and every rebuild agree; a forger must then also claim an
+    // earlier clock than the original. (Binding ids to replicas, or
+    // signing events, would close that too.)
+    std::optional<Event> old;
+    if (k->second == src) {
+      try {
+        old = decodeEvent(log.readBlob(k->first)).event;
+      } catch (const StoreError& error) {
+        TACIT_LOG(Warn) << "event " << e.id << ": " << error.what();
+      }
+    }
+    bool newWins = old && (e.lamport < old->lamport || (e.lamport == old->lamport && e.replica < old->replica));
+    if (!newWins) {
+      skip("reuses the id of event " + e.id + ", already known with other content");
+      return;
+    }
+    ++stats.skipped;
+    warn("event " + e.id + " of replica " + old->replica + " is replaced by an earlier event with the same id in " +
+         ref.tip.name);
+    replaceEvent.bind(1, w.blob).bind(2, e.thread).bind(3, static_cast<int64_t>(e.lamport)).bind(4, e.id).run();
+    for (const std::string* thread : {&e.thread, &old->thread}) {
+      affected.insert(*thread);
+      hadEvents.insert(*thread);
+      fresh.erase(*thread);
+    }
+  };
+  // A bulk load builds the thread index once at the end: sorting every key
+  // at once beats inserting each in random order.
+  if (sourceEmpty) db_->exec("DROP INDEX IF EXISTS events_thread");
+  for (size_t i = 0; i < plan.size(); ++i) {
     log.readAdded(
-        from, ref.commit,
+        plan[i].from, plan[i].tip.commit,
         [&](EventLog::RawEvent raw) {
-          DecodedEvent decoded = decodeEvent(raw.bytes);
-          if (!decoded.event) return skip(raw.path, decoded.error);
-          const Event& e = *decoded.event;
-          if (raw.path != eventPath(e.lamport, e.id))
-            return skip(raw.path, "its name does not match its lamport and id");
-          if (e.replica != replica)
-            return skip(raw.path, "written by replica " + e.replica + " into another replica's log");
-          if (e.lamport <= fromMax) {
-            // A merge of two copies of one replica's log (sync after a
-            // rejected push) brings events already indexed from the other
-            // copy; only an unknown one contradicts the log's history.
-            findEvent.bind(1, e.id);
-            bool known = findEvent.step() && findEvent.text(0) == raw.bytes;
-            findEvent.reset();
-            if (known) return;
-            return skip(raw.path, "its clock (" + std::to_string(e.lamport) +
-                                      ") is not after the events already in this log (" +
-                                      std::to_string(fromMax) + ")");
-          }
-          if (e.lamport > std::max(others, previous) + kMaxClockJump)
-            return skip(raw.path, "its clock jumps to " + std::to_string(e.lamport) +
-                                      ", far ahead of every other event");
-          previous = std::max(previous, e.lamport);
-          // What we write is canonical already; stored as read, the bytes
-          // of one event are the same in every ref that holds it.
-          std::string canonical = std::move(raw.bytes);
-          // Known threads must be read back from the table when folded.
-          if (!fresh.count(e.thread) && !hadEvents.count(e.thread)) {
-            threadKnown.bind(1, e.thread);
-            bool known = threadKnown.step();
-            threadKnown.reset();
-            if (known) hadEvents.insert(e.thread);
-          }
-          insertEvent.bind(1, e.id).bind(2, src).bind(3, e.thread).bind(4, static_cast<int64_t>(e.lamport))
-              .bind(5, canonical).run();
-          if (db_->changes() == 1) {
-            if (!hadEvents.count(e.thread)) fresh[e.thread].push_back(e);
-            affected.insert(e.thread);
-            ++stats.events;
-            return;
-          }
-          findEvent.bind(1, e.id);
-          if (findEvent.step()) {
-            std::string existing = findEvent.text(0);
-            findEvent.reset();
-            if (existing == canonical) return;  // idempotent
-            // Random 128-bit ids never collide: a reused id is a forgery or a
-            // corruption. The event first in the fold's own order (lamport,
-            // then replica) keeps the id, whatever order the refs arrive in,
-            // so every replica and every rebuild agree; a forger must then
-            // also claim an earlier clock than the original. (Binding ids to
-            // replicas, or signing events, would close that too.)
-            auto old = decodeEvent(existing);
-            bool newWins = old.event && (e.lamport < old.event->lamport ||
-                                         (e.lamport == old.event->lamport && e.replica < old.event->replica));
-            if (!newWins)
-              return skip(raw.path, "reuses the id of event " + e.id + ", already known with other content");
-            ++stats.skipped;
-            warn("event " + e.id + " of replica " + (old.event ? old.event->replica : std::string("?")) +
-                 " is replaced by an earlier event with the same id in " + ref.name);
-            replaceEvent.bind(1, canonical).bind(2, e.thread).bind(3, static_cast<int64_t>(e.lamport)).bind(4, e.id).run();
-            affected.insert(e.thread);
-            hadEvents.insert(e.thread);
-            if (old.event) {
-              affected.insert(old.event->thread);
-              hadEvents.insert(old.event->thread);
-            }
-            return;
-          }
-          findEvent.reset();
+          Walked w{i, std::move(raw.path), std::move(raw.blob), raw.bytes.size(), decodeEvent(raw.bytes)};
+          consume(w);
         },
-        [&](std::string path, std::string why) { skip(path, why); });
-    setCursor.bind(1, src).bind(2, ref.name).bind(3, ref.commit).run();
+        [&](std::string path, std::string why) {
+          Walked w{i, std::move(path), {}, 0, {std::nullopt, std::move(why)}};
+          consume(w);
+        });
+  }
+  finishRefsBefore(plan.size());
+  if (sourceEmpty) db_->exec(kThreadIndex);
+
+  // Threads whose events are all fresh fold from memory, the rest from
+  // their blobs.
+  for (const auto& thread : affected) {
+    FoldJob job{thread, std::nullopt, {}};
+    if (auto it = fresh.find(thread); it != fresh.end()) {
+      job.fresh = std::move(it->second);
+    } else {
+      auto& select = cached("SELECT blob FROM events WHERE thread = ? AND source = ?");
+      select.bind(1, thread).bind(2, src);
+      while (select.step()) job.blobs.push_back(select.text(0));
+    }
+    Folded f = fold(std::move(job), log, src == "private");
+    writeThread(f.id, src, f.thread, f.data, f.replies);
   }
 
-  for (const auto& thread : affected) {
-    auto it = fresh.find(thread);
-    if (it != fresh.end() && !hadEvents.count(thread)) refold(thread, src, std::move(it->second));
-    else refold(thread, src, std::nullopt);
-  }
   // A cached statement left on a row would keep a read snapshot open after
   // the commit, and a later BEGIN IMMEDIATE on that snapshot fails at once
   // with "database is locked" instead of waiting.
@@ -331,52 +448,33 @@ sql::Statement& Index::cached(const char* text) {
   return *slot;
 }
 
-void Index::refold(const std::string& threadId, const std::string& source,
-                   std::optional<std::vector<Event>> known) {
-  std::vector<Event> events;
-  if (known) {
-    events = std::move(*known);
-  } else {
-    auto& select = cached("SELECT canonical FROM events WHERE thread = ?");
-    select.bind(1, threadId);
-    while (select.step())
-      if (auto d = decodeEvent(select.text(0)); d.event) events.push_back(std::move(*d.event));
-  }
-
+void Index::writeThread(const std::string& threadId, const std::string& source, const std::optional<Thread>& folded,
+                        const std::string& data, const std::string& replies) {
   std::optional<int64_t> rowid;
   auto& findRow = cached("SELECT rowid FROM threads WHERE id = ?");
   findRow.bind(1, threadId);
   if (findRow.step()) rowid = findRow.integer(0);
-  if (rowid) cached("DELETE FROM thread_text WHERE rowid = ?").bind(1, *rowid).run();
-  cached("DELETE FROM assignees WHERE thread = ?").bind(1, threadId).run();
-
-  auto folded = foldThread(std::move(events));
+  if (rowid) {  // a new thread (most of a first index) has nothing to clear
+    cached("DELETE FROM thread_text WHERE rowid = ?").bind(1, *rowid).run();
+    cached("DELETE FROM assignees WHERE thread = ?").bind(1, threadId).run();
+  }
   if (!folded) {
-    cached("DELETE FROM threads WHERE id = ?").bind(1, threadId).run();
+    if (rowid) cached("DELETE FROM threads WHERE id = ?").bind(1, threadId).run();
     return;  // its Created event has not arrived yet
   }
-  Thread& t = *folded;
-  if (source == "private") t.isPrivate = true;
+  const Thread& t = *folded;
   // An upsert keeps the rowid, which the full-text row shares.
   cached("INSERT INTO threads(id, source, kind, state, deleted, path, created_at, data) "
          "VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET source = excluded.source, "
          "kind = excluded.kind, state = excluded.state, deleted = excluded.deleted, path = excluded.path, "
          "created_at = excluded.created_at, data = excluded.data")
       .bind(1, t.id).bind(2, source).bind(3, toString(t.kind)).bind(4, toString(t.state))
-      .bind(5, int64_t{t.deleted}).bind(6, t.anchor.path).bind(7, t.createdAt)
-      .bind(8, threadToJson(t).dump(-1, ' ', false, json::error_handler_t::replace))
+      .bind(5, int64_t{t.deleted}).bind(6, t.anchor.path).bind(7, t.createdAt).bind(8, data)
       .run();
   if (t.deleted) return;
-  if (!rowid) {
-    auto& again = cached("SELECT rowid FROM threads WHERE id = ?");
-    again.bind(1, threadId);
-    again.step();
-    rowid = again.integer(0);
-  }
+  if (!rowid) rowid = db_->lastInsertRowid();
   auto& assign = cached("INSERT OR IGNORE INTO assignees(thread, email) VALUES(?, ?)");
   for (const auto& email : t.assignees) assign.bind(1, t.id).bind(2, email).run();
-  std::string replies;
-  for (const auto& r : t.replies) replies += r.body + "\n";
   cached("INSERT INTO thread_text(rowid, body, replies) VALUES(?,?,?)")
       .bind(1, *rowid).bind(2, t.body).bind(3, replies).run();
 }

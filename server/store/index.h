@@ -28,6 +28,12 @@ class Statement;
 // would make every later event look older than it.
 inline constexpr uint64_t kMaxClockJump = 1'000'000;
 
+// Event bytes a refresh keeps decoded for folding: threads whose events all
+// arrive in one refresh fold from memory; past this budget they are dropped
+// and read back from git, so a first index of any size stays within bounded
+// memory.
+inline constexpr size_t kDefaultFreshBudgetBytes = 24 * 1024 * 1024;
+
 struct ThreadFilter {
   std::optional<std::string> path;       // exact, repository-relative
   std::optional<ThreadKind> kind;
@@ -48,7 +54,7 @@ class Index {
   // Opens or creates the index. A file from another schema version, or one
   // SQLite cannot read, is deleted and created again (then refreshed by the
   // caller from git).
-  explicit Index(const std::string& path);
+  explicit Index(const std::string& path, size_t freshBudgetBytes = kDefaultFreshBudgetBytes);
   ~Index();
   Index(const Index&) = delete;
   Index& operator=(const Index&) = delete;
@@ -78,13 +84,15 @@ class Index {
 
  private:
   void createSchema();
-  // Folds a thread from `events` when given (all of its events), else from
-  // the events table.
-  void refold(const std::string& threadId, const std::string& source, std::optional<std::vector<Event>> events);
+  // Replaces a thread's rows (threads, assignees, full text) with its new
+  // fold; `folded` empty removes them.
+  void writeThread(const std::string& threadId, const std::string& source, const std::optional<Thread>& folded,
+                   const std::string& data, const std::string& replies);
   // A statement prepared once per Index, reset and ready to bind.
   sql::Statement& cached(const char* sql);
 
   std::string path_;
+  size_t freshBudgetBytes_;
   std::unique_ptr<sql::Database> db_;
   std::unordered_map<const char*, std::unique_ptr<sql::Statement>> statements_;
 };

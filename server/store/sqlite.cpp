@@ -33,6 +33,7 @@ void Database::exec(std::string_view sql) {
 }
 
 int64_t Database::changes() { return sqlite3_changes64(db_); }
+int64_t Database::lastInsertRowid() { return sqlite3_last_insert_rowid(db_); }
 
 void Database::fail(std::string_view what) const {
   throw StoreError("index (" + path_ + "): " + std::string(what) + ": " + sqlite3_errmsg(db_));

@@ -52,6 +52,7 @@ class Database {
 
   void exec(std::string_view sql);  // one or more statements, no results
   int64_t changes();                 // rows changed by the last statement
+  int64_t lastInsertRowid();         // of the last INSERT that added a row
   [[noreturn]] void fail(std::string_view what) const;  // throws with sqlite3_errmsg
   sqlite3* handle() { return db_; }
   const std::string& path() const { return path_; }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "server/log/log.h"
+#include "tests/unit/temp_repo.h"
 
 namespace {
 
@@ -34,57 +35,12 @@ using tacit::store::newId;
 using tacit::store::StoreError;
 using Catch::Matchers::Contains;
 
+using tacit::test::gitCheck;
+using tacit::test::RepoHandle;
+using tacit::test::TempRepo;
+
 const Author kCommitter{"Tacit Test", "tacit@example.com"};
 const std::string kThread = "0123456789abcdef0123456789abcdef";
-
-struct RepoDeleter {
-  void operator()(git_repository* r) const { git_repository_free(r); }
-};
-using RepoHandle = std::unique_ptr<git_repository, RepoDeleter>;
-
-void gitCheck(int rc) {
-  if (rc < 0) {
-    const git_error* e = git_error_last();
-    FAIL("libgit2: " << (e ? e->message : "unknown error"));
-  }
-}
-
-// A fresh non-bare repository in its own temporary folder, removed afterwards.
-class TempRepo {
- public:
-  TempRepo() {
-    git_libgit2_init();
-    std::string tmpl = (fs::temp_directory_path() / "tacit-event-log-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    dir_ = tmpl;
-    git_repository* r = nullptr;
-    gitCheck(git_repository_init(&r, dir_.c_str(), /*is_bare=*/0));
-    repo_.reset(r);
-  }
-  ~TempRepo() {
-    repo_.reset();
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-    git_libgit2_shutdown();
-  }
-  TempRepo(const TempRepo&) = delete;
-  TempRepo& operator=(const TempRepo&) = delete;
-
-  git_repository* get() const { return repo_.get(); }
-  const fs::path& dir() const { return dir_; }
-  fs::path gitDir() const { return dir_ / ".git"; }
-
-  // Another, independent handle on the same repository.
-  RepoHandle open() const {
-    git_repository* r = nullptr;
-    gitCheck(git_repository_open(&r, dir_.c_str()));
-    return RepoHandle(r);
-  }
-
- private:
-  fs::path dir_;
-  RepoHandle repo_;
-};
 
 struct Run {
   int status;
