@@ -1,0 +1,638 @@
+#include "server/anchor/anchor.h"
+
+#include <git2.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <limits>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include "server/log/log.h"
+
+namespace tacit::anchor {
+namespace {
+
+// ---- libgit2 handles ------------------------------------------------------
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const { Free(p); }
+};
+template <typename T, void (*Free)(T*)>
+using Owned = std::unique_ptr<T, Deleter<T, Free>>;
+using Object = Owned<git_object, git_object_free>;
+using Commit = Owned<git_commit, git_commit_free>;
+using Tree = Owned<git_tree, git_tree_free>;
+using TreeEntry = Owned<git_tree_entry, git_tree_entry_free>;
+using Blob = Owned<git_blob, git_blob_free>;
+using Diff = Owned<git_diff, git_diff_free>;
+using Odb = Owned<git_odb, git_odb_free>;
+using RevWalk = Owned<git_revwalk, git_revwalk_free>;
+
+std::string toHex(const git_oid& oid) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, &oid);
+  return buf;
+}
+
+std::optional<git_oid> parseOid(std::string_view hex) {
+  if (hex.size() != GIT_OID_HEXSZ) return std::nullopt;
+  git_oid oid;
+  if (git_oid_fromstrn(&oid, hex.data(), hex.size()) != 0) return std::nullopt;
+  return oid;
+}
+
+// ---- Text -----------------------------------------------------------------
+
+// A line for comparison: without its line break, '\r' or surrounding
+// whitespace, so re-indentation and CRLF conversions still match.
+std::string_view trimmed(std::string_view line) {
+  size_t b = 0, e = line.size();
+  while (b < e && (line[b] == ' ' || line[b] == '\t')) ++b;
+  while (e > b && (line[e - 1] == '\n' || line[e - 1] == '\r' || line[e - 1] == ' ' || line[e - 1] == '\t')) --e;
+  return line.substr(b, e - b);
+}
+
+// Whitespace-insensitive text of some lines: runs of spaces removed, for
+// reformatted code (a wrapped argument list) to compare close to its original.
+std::string squeezed(const std::vector<std::string_view>& lines, size_t from, size_t to) {
+  std::string out;
+  for (size_t i = from; i < to && i < lines.size(); ++i)
+    for (char c : lines[i])
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') out += c;
+  return out;
+}
+
+// Dice coefficient of character bigrams: 1 for equal texts, near 1 for
+// small edits, low for unrelated ones; O(n).
+double similarity(std::string_view a, std::string_view b) {
+  if (a == b) return 1.0;
+  if (a.size() < 2 || b.size() < 2) return 0.0;
+  std::unordered_map<uint16_t, int> grams;
+  grams.reserve(a.size());
+  for (size_t i = 0; i + 1 < a.size(); ++i) ++grams[static_cast<uint16_t>((uint8_t(a[i]) << 8) | uint8_t(a[i + 1]))];
+  size_t common = 0;
+  for (size_t i = 0; i + 1 < b.size(); ++i) {
+    auto it = grams.find(static_cast<uint16_t>((uint8_t(b[i]) << 8) | uint8_t(b[i + 1])));
+    if (it != grams.end() && it->second > 0) {
+      --it->second;
+      ++common;
+    }
+  }
+  return 2.0 * static_cast<double>(common) / static_cast<double>(a.size() - 1 + b.size() - 1);
+}
+
+bool isBinary(std::string_view content) {
+  return content.substr(0, 8000).find('\0') != std::string_view::npos;
+}
+
+std::string joined(const std::vector<std::string_view>& lines, size_t from, size_t to) {
+  std::string out;
+  for (size_t i = from; i < to && i < lines.size(); ++i) out += lines[i];
+  return out;
+}
+
+// ---- Diff mapping -----------------------------------------------------------
+
+struct Hunk {
+  uint32_t oldStart, oldLines, newStart, newLines;  // as in "@@ -oldStart,oldLines +newStart,newLines @@"
+};
+
+std::vector<Hunk> diffHunks(std::string_view oldText, std::string_view newText) {
+  git_diff_options opts;
+  git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+  opts.context_lines = 0;
+  opts.interhunk_lines = 0;
+  opts.flags = GIT_DIFF_FORCE_TEXT | GIT_DIFF_INDENT_HEURISTIC;
+  std::vector<Hunk> hunks;
+  auto onHunk = [](const git_diff_delta*, const git_diff_hunk* h, void* payload) -> int {
+    static_cast<std::vector<Hunk>*>(payload)->push_back(
+        {static_cast<uint32_t>(h->old_start), static_cast<uint32_t>(h->old_lines),
+         static_cast<uint32_t>(h->new_start), static_cast<uint32_t>(h->new_lines)});
+    return 0;
+  };
+  int rc = git_diff_buffers(oldText.data(), oldText.size(), nullptr, newText.data(), newText.size(), nullptr, &opts,
+                            nullptr, nullptr, onHunk, nullptr, &hunks);
+  if (rc < 0) {
+    const git_error* e = git_error_last();
+    throw AnchorError(std::string("diffing: ") + (e ? e->message : "unknown error"));
+  }
+  return hunks;
+}
+
+// Where old line `line` (1-based) is in the new text, or nullopt when a hunk
+// removed or rewrote it. Hunks are in order and do not overlap.
+std::optional<uint32_t> mapLine(const std::vector<Hunk>& hunks, uint32_t line) {
+  int64_t delta = 0;
+  for (const Hunk& h : hunks) {
+    if (h.oldLines == 0) {
+      // A pure insertion after old line oldStart.
+      if (h.oldStart < line) delta += h.newLines;
+      else break;
+      continue;
+    }
+    if (line < h.oldStart) break;
+    if (line < h.oldStart + h.oldLines) return std::nullopt;
+    delta += static_cast<int64_t>(h.newLines) - static_cast<int64_t>(h.oldLines);
+  }
+  return static_cast<uint32_t>(static_cast<int64_t>(line) + delta);
+}
+
+struct Mapped {
+  uint32_t start = 0, end = 0;  // in the new text
+  bool touched = false;         // some hunk changed lines inside the range
+  size_t keptLines = 0;         // anchored lines that survived unchanged
+};
+
+// Maps [start, end] through the hunks: unchanged lines keep their place, a
+// range whose edges were rewritten takes the rewritten lines' place.
+std::optional<Mapped> mapRange(const std::vector<Hunk>& hunks, uint32_t start, uint32_t end) {
+  Mapped m;
+  std::optional<uint32_t> first, last;
+  for (uint32_t line = start; line <= end; ++line) {
+    if (auto n = mapLine(hunks, line)) {
+      if (!first) first = *n;
+      last = *n;
+      ++m.keptLines;
+    }
+  }
+  for (const Hunk& h : hunks) {
+    bool inside = h.oldLines == 0 ? (h.oldStart >= start && h.oldStart < end)
+                                  : (h.oldStart <= end && h.oldStart + h.oldLines - 1 >= start);
+    if (inside) m.touched = true;
+  }
+  if (!first) return std::nullopt;  // every anchored line was rewritten
+  m.start = *first;
+  m.end = *last;
+  if (m.touched) {
+    // Edges rewritten in place: stretch to the replacement lines.
+    for (const Hunk& h : hunks) {
+      if (h.oldLines > 0 && h.oldStart <= start && h.oldStart + h.oldLines - 1 >= start && h.newLines > 0)
+        m.start = std::min(m.start, h.newStart);
+      if (h.oldLines > 0 && h.oldStart <= end && h.oldStart + h.oldLines - 1 >= end && h.newLines > 0)
+        m.end = std::max(m.end, h.newStart + h.newLines - 1);
+    }
+  }
+  return m;
+}
+
+// ---- Search -----------------------------------------------------------------
+
+struct Candidate {
+  std::string path;
+  uint32_t start = 0, end = 0;
+  double score = 0;     // 0..1
+  bool sameText = false;  // equal up to whitespace
+};
+
+// The best place for the anchored lines in one file's lines, by quote,
+// context and distance from `expected` (1-based; 0 = no expectation).
+// Candidates start where some anchored line (trimmed, non-trivial) appears,
+// shifted by that line's offset in the anchor.
+std::vector<Candidate> searchFile(const Recorded& anchor, const std::vector<std::string_view>& quote,
+                                  const std::string& quoteSqueezed, const std::string& path,
+                                  const std::vector<std::string_view>& lines, uint32_t expected) {
+  std::vector<Candidate> out;
+  const size_t n = quote.size();
+  if (n == 0 || lines.empty()) return out;
+  std::unordered_map<std::string_view, std::vector<size_t>> offsets;  // trimmed anchored line → offsets
+  for (size_t i = 0; i < n; ++i) {
+    std::string_view t = trimmed(quote[i]);
+    if (t.size() >= 3 || n == 1) offsets[t].push_back(i);
+  }
+  std::unordered_set<int64_t> starts;
+  for (size_t j = 0; j < lines.size(); ++j) {
+    auto it = offsets.find(trimmed(lines[j]));
+    if (it == offsets.end()) continue;
+    for (size_t i : it->second) {
+      int64_t s = static_cast<int64_t>(j) - static_cast<int64_t>(i);
+      if (s >= 0 && static_cast<size_t>(s) < lines.size()) starts.insert(s);
+    }
+  }
+  // Every line edited (or a one-line anchor rewritten): a small file is
+  // scanned whole around where the lines were expected.
+  if (starts.empty() && expected > 0) {
+    int64_t from = std::max<int64_t>(0, static_cast<int64_t>(expected) - 1 - 200);
+    int64_t to = std::min<int64_t>(static_cast<int64_t>(lines.size()), static_cast<int64_t>(expected) - 1 + 200);
+    for (int64_t s = from; s < to; ++s) starts.insert(s);
+  }
+  auto beforeText = splitLines(anchor.before);
+  auto afterText = splitLines(anchor.after);
+  const std::string beforeSqueezed = squeezed(beforeText, 0, beforeText.size());
+  const std::string afterSqueezed = squeezed(afterText, 0, afterText.size());
+  const std::string_view lastQuote = trimmed(quote.back());
+  for (int64_t s : starts) {
+    const size_t start = static_cast<size_t>(s);
+    // The window ends where the anchor's last line reappears near n lines
+    // on (the block grew or shrank), else after n lines.
+    size_t end = std::min(lines.size(), start + n);
+    if (lastQuote.size() >= 3 && !(end > start && trimmed(lines[end - 1]) == lastQuote)) {
+      for (size_t k = start; k < std::min(lines.size(), start + 2 * n + 2); ++k)
+        if (trimmed(lines[k]) == lastQuote && k + 1 >= start + (n + 1) / 2) {
+          end = k + 1;
+          break;
+        }
+    }
+    const std::string window = squeezed(lines, start, end);
+    double quoteScore = similarity(quoteSqueezed, window);
+    if (quoteScore < kFoundThreshold * 0.8) continue;
+    double contextScore = 0, contextWeight = 0;
+    if (!beforeSqueezed.empty()) {
+      size_t from = start >= beforeText.size() ? start - beforeText.size() : 0;
+      contextScore += similarity(beforeSqueezed, squeezed(lines, from, start));
+      contextWeight += 1;
+    }
+    if (!afterSqueezed.empty()) {
+      contextScore += similarity(afterSqueezed, squeezed(lines, end, end + afterText.size()));
+      contextWeight += 1;
+    }
+    double context = contextWeight > 0 ? contextScore / contextWeight : 1.0;
+    double proximity = 1.0;
+    if (expected > 0) {
+      double distance = std::abs(static_cast<double>(start + 1) - static_cast<double>(expected));
+      proximity = 1.0 / (1.0 + distance / 100.0);
+    }
+    Candidate c;
+    c.path = path;
+    c.start = static_cast<uint32_t>(start + 1);
+    c.end = static_cast<uint32_t>(std::max(end, start + 1));
+    c.sameText = quoteScore == 1.0;
+    c.score = 0.8 * quoteScore + 0.15 * context + 0.05 * proximity;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string_view> splitLines(std::string_view content) {
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  while (start < content.size()) {
+    size_t nl = content.find('\n', start);
+    size_t end = nl == std::string_view::npos ? content.size() : nl + 1;
+    lines.push_back(content.substr(start, end - start));
+    start = end;
+  }
+  return lines;
+}
+
+std::optional<Recorded> record(std::string_view path, std::string_view commit, std::string_view content,
+                               uint32_t startLine, uint32_t endLine) {
+  auto lines = splitLines(content);
+  if (startLine < 1 || endLine < startLine || endLine > lines.size()) return std::nullopt;
+  Recorded r;
+  r.path = path;
+  r.commit = commit;
+  git_oid oid;
+  if (git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB) == 0) r.blob = toHex(oid);
+  r.startLine = startLine;
+  r.endLine = endLine;
+  r.text = joined(lines, startLine - 1, endLine);
+  r.before = joined(lines, startLine - 1 >= kContextLines ? startLine - 1 - kContextLines : 0, startLine - 1);
+  r.after = joined(lines, endLine, endLine + kContextLines);
+  return r;
+}
+
+std::string_view toString(Status status) {
+  switch (status) {
+    case Status::Exact: return "exact";
+    case Status::Moved: return "moved";
+    case Status::Changed: return "changed";
+    case Status::Orphaned: return "orphaned";
+  }
+  return "";
+}
+
+void shift(Location& location, const LineEdit& edit) {
+  if (location.startLine == 0) return;
+  // 1-based inclusive edit lines; the edit spans [first, last].
+  const int64_t first = static_cast<int64_t>(edit.firstLine) + 1;
+  const int64_t last = static_cast<int64_t>(edit.lastLine) + 1;
+  const int64_t delta = static_cast<int64_t>(edit.newLines) - (last - first);
+  const int64_t start = location.startLine, end = location.endLine;
+  if (first > end) return;  // below
+  if (last < start) {       // wholly above
+    location.startLine = static_cast<uint32_t>(start + delta);
+    location.endLine = static_cast<uint32_t>(end + delta);
+    return;
+  }
+  if (first <= start && last >= end && edit.newLines == 0 && last > first) {
+    // Every anchored line replaced: nothing left to point at until located again.
+    location.startLine = location.endLine = static_cast<uint32_t>(first);
+    location.status = Status::Orphaned;
+    location.confidence = 0;
+    return;
+  }
+  // Touching it: the range keeps its start (or the edit's) and its end moves by delta.
+  location.startLine = static_cast<uint32_t>(std::min(start, first));
+  location.endLine = static_cast<uint32_t>(std::max<int64_t>(location.startLine, end + delta));
+  location.status = Status::Changed;
+}
+
+// ---- Locator ------------------------------------------------------------------
+
+struct Locator::Impl {
+  git_repository* repo;
+  Odb odb;
+
+  explicit Impl(git_repository* r) : repo(r) {
+    git_odb* raw = nullptr;
+    if (git_repository_odb(&raw, repo) < 0) throw AnchorError("opening the object database");
+    odb.reset(raw);
+  }
+
+  Commit commitOf(std::string_view spec) {
+    std::string s(spec);
+    git_object* raw = nullptr;
+    if (git_revparse_single(&raw, repo, s.c_str()) < 0) return nullptr;
+    Object obj(raw);
+    git_object* peeled = nullptr;
+    if (git_object_peel(&peeled, obj.get(), GIT_OBJECT_COMMIT) < 0) return nullptr;
+    return Commit(reinterpret_cast<git_commit*>(peeled));
+  }
+
+  // The commit, if the repository has it (a rebased-away or shallow-cut
+  // commit is simply missing).
+  Commit existingCommit(std::string_view hex) {
+    auto oid = parseOid(hex);
+    if (!oid || !git_odb_exists(odb.get(), &*oid)) return nullptr;
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo, &*oid) < 0) return nullptr;
+    return Commit(raw);
+  }
+
+  static Tree treeOf(const git_commit* commit) {
+    git_tree* raw = nullptr;
+    if (git_commit_tree(&raw, commit) < 0) return nullptr;
+    return Tree(raw);
+  }
+
+  std::optional<std::string> blobContent(const git_oid& oid) {
+    if (!git_odb_exists(odb.get(), &oid)) return std::nullopt;
+    git_blob* raw = nullptr;
+    if (git_blob_lookup(&raw, repo, &oid) < 0) return std::nullopt;
+    Blob blob(raw);
+    return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                       static_cast<size_t>(git_blob_rawsize(blob.get())));
+  }
+
+  // The file at `path` in `tree`: its blob id and content.
+  std::optional<std::pair<git_oid, std::string>> fileAt(const git_tree* tree, const std::string& path) {
+    git_tree_entry* raw = nullptr;
+    if (git_tree_entry_bypath(&raw, tree, path.c_str()) < 0) return std::nullopt;
+    TreeEntry entry(raw);
+    if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
+    git_oid id = *git_tree_entry_id(entry.get());
+    auto content = blobContent(id);
+    if (!content) return std::nullopt;
+    return std::make_pair(id, std::move(*content));
+  }
+
+  // Files of `to` that differ from `from` (added, modified, renamed into);
+  // with rename detection, the new name of `renamedFrom` if it was renamed.
+  struct TreeChanges {
+    std::vector<std::string> changed;
+    std::optional<std::string> renamedTo;
+  };
+  TreeChanges changes(const git_tree* from, const git_tree* to, const std::string& renamedFrom, bool findRenames) {
+    git_diff_options opts;
+    git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+    git_diff* raw = nullptr;
+    TreeChanges out;
+    if (git_diff_tree_to_tree(&raw, repo, const_cast<git_tree*>(from), const_cast<git_tree*>(to), &opts) < 0)
+      return out;
+    Diff diff(raw);
+    git_diff_find_options find;
+    git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
+    // Renames only (not copies), also out of files that were rewritten,
+    // with git's default 50% similarity.
+    find.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_RENAMES_FROM_REWRITES | GIT_DIFF_FIND_IGNORE_LEADING_WHITESPACE;
+    find.rename_threshold = 50;
+    if (findRenames && git_diff_find_similar(diff.get(), &find) < 0) return out;
+    for (size_t i = 0, n = git_diff_num_deltas(diff.get()); i < n; ++i) {
+      const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+      if (d->status == GIT_DELTA_RENAMED && renamedFrom == d->old_file.path) out.renamedTo = d->new_file.path;
+      if (d->status == GIT_DELTA_ADDED || d->status == GIT_DELTA_MODIFIED || d->status == GIT_DELTA_RENAMED ||
+          d->status == GIT_DELTA_COPIED)
+        out.changed.emplace_back(d->new_file.path);
+    }
+    return out;
+  }
+
+  // Every blob path in `tree` (the search space when the recorded commit is
+  // gone and nothing says which files changed).
+  std::vector<std::string> allFiles(const git_tree* tree) {
+    std::vector<std::string> out;
+    auto walk = [](const char* root, const git_tree_entry* e, void* payload) -> int {
+      if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+        static_cast<std::vector<std::string>*>(payload)->push_back(std::string(root) + git_tree_entry_name(e));
+      return 0;
+    };
+    git_tree_walk(tree, GIT_TREEWALK_PRE, walk, &out);
+    return out;
+  }
+
+  // The best place among `candidates`: a tie between two places (duplicated
+  // code) goes to the nearer one, with lowered confidence.
+  static std::optional<Location> choose(std::vector<Candidate> candidates, std::string how) {
+    if (candidates.empty()) return std::nullopt;
+    std::sort(candidates.begin(), candidates.end(),
+              [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+    const Candidate& best = candidates.front();
+    if (best.score < kFoundThreshold) return std::nullopt;
+    Location loc{best.path, best.start, best.end, best.sameText ? Status::Moved : Status::Changed, best.score,
+                 std::move(how)};
+
+    for (size_t i = 1; i < candidates.size(); ++i) {
+      const Candidate& other = candidates[i];
+      bool sameQuality = other.sameText == best.sameText && best.score - other.score < 0.05;
+      bool samePlace = other.path == best.path && other.start == best.start;
+      if (sameQuality && !samePlace) {
+        loc.confidence = std::min(loc.confidence, std::max(kFoundThreshold, best.score - 0.25));
+        loc.how += " (one of several equally good places)";
+        break;
+      }
+    }
+    return loc;
+  }
+
+  Location search(const Recorded& anchor, const git_tree* target, const std::string& path, uint32_t expected,
+                  const std::function<const std::vector<std::string>&()>& otherFiles, std::string how) {
+    auto quote = splitLines(anchor.text);
+    const std::string quoteSqueezed = squeezed(quote, 0, quote.size());
+    std::vector<Candidate> inFile;
+    if (auto file = fileAt(target, path); file && !isBinary(file->second)) {
+      auto lines = splitLines(file->second);
+      inFile = searchFile(anchor, quote, quoteSqueezed, path, lines, expected);
+    }
+    auto found = choose(inFile, how + "search in " + path);
+    // Found right where the lines were expected: not moved, only (maybe)
+    // re-indented, or placed by text alone with no diff to go by.
+    if (found && found->status == Status::Moved && found->startLine == expected && path == anchor.path) {
+      auto lines = splitLines(fileAt(target, path)->second);
+      bool exact = joined(lines, found->startLine - 1, found->endLine) == anchor.text;
+      found->status = exact ? Status::Exact : Status::Changed;
+    }
+    if (found && found->status == Status::Moved && found->confidence >= 0.9) return *found;
+    // Code moved to another file: the files changed in between.
+    std::vector<Candidate> elsewhere;
+    for (const auto& other : otherFiles()) {
+      if (other == path) continue;
+      auto file = fileAt(target, other);
+      if (!file || isBinary(file->second) || file->second.size() > 4 * 1024 * 1024) continue;
+      auto lines = splitLines(file->second);
+      auto c = searchFile(anchor, quote, quoteSqueezed, other, lines, 0);
+      elsewhere.insert(elsewhere.end(), c.begin(), c.end());
+    }
+    auto moved = choose(elsewhere, how + "search in other files");
+    if (moved && (!found || (moved->status == Status::Moved && found->status != Status::Moved) ||
+                  moved->confidence > found->confidence + 0.1))
+      return *moved;
+    if (found) return *found;
+    return Location{anchor.path, anchor.startLine, anchor.endLine, Status::Orphaned, 0,
+                    how + "not found; last seen here"};
+  }
+
+  Location locate(const Recorded& anchor, std::string_view targetSpec) {
+    Commit target = commitOf(targetSpec);
+    if (!target) throw AnchorError("unknown revision " + std::string(targetSpec));
+    Tree targetTree = treeOf(target.get());
+    if (!targetTree) throw AnchorError("reading the tree of " + std::string(targetSpec));
+
+    Commit recorded = existingCommit(anchor.commit);
+    Tree recordedTree = recorded ? treeOf(recorded.get()) : nullptr;
+    auto recordedBlobId = parseOid(anchor.blob);
+    std::optional<std::string> oldContent;
+    if (recordedBlobId) oldContent = blobContent(*recordedBlobId);
+
+    // Where to look. Rename detection (pairwise similarity of every added
+    // and deleted file) only when the path is gone.
+    std::string path = anchor.path;
+    std::string how = recorded ? "" : "text only (commit " + anchor.commit.substr(0, 12) + " is not here), ";
+    auto targetFile = fileAt(targetTree.get(), path);
+    std::optional<std::vector<std::string>> changedFiles;
+    if (recordedTree && !targetFile) {
+      auto c = changes(recordedTree.get(), targetTree.get(), anchor.path, true);
+      changedFiles = std::move(c.changed);
+      if (c.renamedTo) {
+        path = *c.renamedTo;
+        targetFile = fileAt(targetTree.get(), path);
+        how = "rename, ";
+      }
+    }
+    // The files code may have moved to: those changed in between, or every
+    // file when the recorded commit is gone.
+    auto changed = [&]() -> const std::vector<std::string>& {
+      if (!changedFiles)
+        changedFiles = recordedTree ? changes(recordedTree.get(), targetTree.get(), anchor.path, false).changed
+                                    : allFiles(targetTree.get());
+      return *changedFiles;
+    };
+
+    if (oldContent && targetFile) {
+      if (recordedBlobId && git_oid_equal(&targetFile->first, &*recordedBlobId)) {
+        Status status = path == anchor.path ? Status::Exact : Status::Moved;
+        return Location{path, anchor.startLine, anchor.endLine, status, 1.0, how + "unchanged file"};
+      }
+      if (isBinary(*oldContent) || isBinary(targetFile->second))
+        return Location{anchor.path, anchor.startLine, anchor.endLine, Status::Orphaned, 0,
+                        how + "binary file changed"};
+      auto hunks = diffHunks(*oldContent, targetFile->second);
+      auto mapped = mapRange(hunks, anchor.startLine, anchor.endLine);
+      if (mapped) {
+        auto newLines = splitLines(targetFile->second);
+        std::string now = joined(newLines, mapped->start - 1, mapped->end);
+        if (!mapped->touched && now == anchor.text) {
+          Status status = path == anchor.path ? Status::Exact : Status::Moved;
+          return Location{path, mapped->start, mapped->end, status, 1.0, how + "diff"};
+        }
+        auto quote = splitLines(anchor.text);
+        double score = similarity(squeezed(quote, 0, quote.size()), squeezed(newLines, mapped->start - 1, mapped->end));
+        // Most lines kept and the text still close: edited in place.
+        double kept = static_cast<double>(mapped->keptLines) / static_cast<double>(quote.size());
+        if (score >= 0.999)  // re-indented or reformatted in place
+          return Location{path, mapped->start, mapped->end, Status::Changed, score, how + "diff (whitespace only)"};
+        if (score >= kFoundThreshold && kept >= 0.5) {
+          // Unless the whole quote is intact elsewhere (the block moved and
+          // something similar took its place).
+          Location moved = search(anchor, targetTree.get(), path, mapped->start, changed, how);
+          if (moved.status == Status::Moved && moved.confidence >= 0.9) return moved;
+          return Location{path, mapped->start, mapped->end, Status::Changed, score, how + "diff (edited)"};
+        }
+        return search(anchor, targetTree.get(), path, mapped->start, changed, how);
+      }
+      // The range was swallowed by a hunk: expected where that hunk lands.
+      uint32_t expected = anchor.startLine;
+      for (const Hunk& h : hunks)
+        if (h.oldStart <= anchor.startLine && h.oldStart + h.oldLines > anchor.startLine) expected = h.newStart;
+      return search(anchor, targetTree.get(), path, expected, changed, how);
+    }
+    // No old blob to diff (made on unsaved text, or the object is gone):
+    // by the text alone.
+    if (oldContent == std::nullopt && how.empty()) how = "text only, ";
+    return search(anchor, targetTree.get(), path, anchor.startLine, changed, how);
+  }
+
+  Location locateInText(const Recorded& anchor, std::string_view commit, std::string_view path,
+                        std::string_view text) {
+    Location atCommit = locate(anchor, commit);
+    Commit base = commitOf(commit);
+    Tree tree = treeOf(base.get());
+    auto file = fileAt(tree.get(), std::string(path));
+    std::string_view baseText = file ? std::string_view(file->second) : std::string_view();
+    if (atCommit.path != path || atCommit.status == Status::Orphaned || !file) {
+      // Not in this file at the commit (or not there yet): by text in the buffer.
+      auto quote = splitLines(anchor.text);
+      auto lines = splitLines(text);
+      auto found = choose(searchFile(anchor, quote, squeezed(quote, 0, quote.size()), std::string(path), lines,
+                                     atCommit.path == path ? atCommit.startLine : anchor.startLine),
+                          "search in the buffer");
+      if (found) return *found;
+      return atCommit.path == path ? atCommit
+                                   : Location{std::string(path), 0, 0, Status::Orphaned, 0, "not in this buffer"};
+    }
+    if (text == baseText) return atCommit;
+    auto hunks = diffHunks(baseText, text);
+    auto mapped = mapRange(hunks, atCommit.startLine, atCommit.endLine);
+    if (!mapped) {
+      Recorded now = anchor;
+      auto quote = splitLines(anchor.text);
+      auto lines = splitLines(text);
+      auto found = choose(searchFile(now, quote, squeezed(quote, 0, quote.size()), std::string(path), lines,
+                                     atCommit.startLine),
+                          "search in the buffer");
+      if (found) return *found;
+      return Location{std::string(path), atCommit.startLine, atCommit.endLine, Status::Orphaned, 0,
+                      "edited away in the buffer"};
+    }
+    Location out = atCommit;
+    out.startLine = mapped->start;
+    out.endLine = mapped->end;
+    if (mapped->touched) {
+      out.status = Status::Changed;
+      auto quote = splitLines(anchor.text);
+      auto lines = splitLines(text);
+      out.confidence = std::max(kFoundThreshold, similarity(squeezed(quote, 0, quote.size()),
+                                                            squeezed(lines, mapped->start - 1, mapped->end)));
+      out.how += ", edited in the buffer";
+    }
+    return out;
+  }
+};
+
+Locator::Locator(git_repository* repo) : impl_(std::make_unique<Impl>(repo)) {}
+Locator::~Locator() = default;
+
+Location Locator::locate(const Recorded& anchor, std::string_view commit) { return impl_->locate(anchor, commit); }
+
+Location Locator::locateInText(const Recorded& anchor, std::string_view commit, std::string_view path,
+                               std::string_view text) {
+  return impl_->locateInText(anchor, commit, path, text);
+}
+
+}  // namespace tacit::anchor
