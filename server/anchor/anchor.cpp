@@ -57,33 +57,56 @@ std::string_view trimmed(std::string_view line) {
   return line.substr(b, e - b);
 }
 
-// Whitespace-insensitive text of some lines: runs of spaces removed, for
-// reformatted code (a wrapped argument list) to compare close to its original.
-std::string squeezed(const std::vector<std::string_view>& lines, size_t from, size_t to) {
-  std::string out;
-  for (size_t i = from; i < to && i < lines.size(); ++i)
-    for (char c : lines[i])
-      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') out += c;
+// Lines as tokens: words ([A-Za-z0-9_]+) and single punctuation characters,
+// whitespace dropped. Comparing tokens survives re-indentation, reformatting
+// and CRLF, and tells `f(a, b)` from `f(a, c)` better than characters do.
+using Tokens = std::vector<std::string_view>;
+
+bool isWord(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+Tokens tokens(const std::vector<std::string_view>& lines, size_t from, size_t to) {
+  Tokens out;
+  for (size_t i = from; i < to && i < lines.size(); ++i) {
+    std::string_view line = lines[i];
+    for (size_t k = 0; k < line.size();) {
+      char c = line[k];
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+        ++k;
+      } else if (isWord(c)) {
+        size_t e = k;
+        while (e < line.size() && isWord(line[e])) ++e;
+        out.push_back(line.substr(k, e - k));
+        k = e;
+      } else {
+        out.push_back(line.substr(k, 1));
+        ++k;
+      }
+    }
+  }
   return out;
 }
 
-// Dice coefficient of character bigrams: 1 for equal texts, near 1 for
-// small edits, low for unrelated ones; O(n).
-double similarity(std::string_view a, std::string_view b) {
+// Dice coefficient of the two token multisets: 1 for the same tokens, near
+// 1 for a small edit, low for unrelated lines.
+double similarity(const Tokens& a, const Tokens& b) {
+  if (a.empty() && b.empty()) return 1.0;
+  if (a.empty() || b.empty()) return 0.0;
   if (a == b) return 1.0;
-  if (a.size() < 2 || b.size() < 2) return 0.0;
-  std::unordered_map<uint16_t, int> grams;
-  grams.reserve(a.size());
-  for (size_t i = 0; i + 1 < a.size(); ++i) ++grams[static_cast<uint16_t>((uint8_t(a[i]) << 8) | uint8_t(a[i + 1]))];
+  std::unordered_map<std::string_view, int> counts;
+  counts.reserve(a.size());
+  for (auto t : a) ++counts[t];
   size_t common = 0;
-  for (size_t i = 0; i + 1 < b.size(); ++i) {
-    auto it = grams.find(static_cast<uint16_t>((uint8_t(b[i]) << 8) | uint8_t(b[i + 1])));
-    if (it != grams.end() && it->second > 0) {
+  for (auto t : b) {
+    auto it = counts.find(t);
+    if (it != counts.end() && it->second > 0) {
       --it->second;
       ++common;
     }
   }
-  return 2.0 * static_cast<double>(common) / static_cast<double>(a.size() - 1 + b.size() - 1);
+  return 2.0 * static_cast<double>(common) / static_cast<double>(a.size() + b.size());
 }
 
 bool isBinary(std::string_view content) {
@@ -182,6 +205,11 @@ std::optional<Mapped> mapRange(const std::vector<Hunk>& hunks, uint32_t start, u
 
 // ---- Search -----------------------------------------------------------------
 
+// A place found by search, not by the diff, must hold nearly the anchored
+// text: lines that merely look alike (the neighbours of deleted lines, the
+// next case of a switch) are not the lines the note was about.
+constexpr double kSearchMinQuote = 0.8;
+
 struct Candidate {
   std::string path;
   uint32_t start = 0, end = 0;
@@ -194,7 +222,7 @@ struct Candidate {
 // Candidates start where some anchored line (trimmed, non-trivial) appears,
 // shifted by that line's offset in the anchor.
 std::vector<Candidate> searchFile(const Recorded& anchor, const std::vector<std::string_view>& quote,
-                                  const std::string& quoteSqueezed, const std::string& path,
+                                  const Tokens& quoteTokens, const std::string& path,
                                   const std::vector<std::string_view>& lines, uint32_t expected) {
   std::vector<Candidate> out;
   const size_t n = quote.size();
@@ -222,8 +250,8 @@ std::vector<Candidate> searchFile(const Recorded& anchor, const std::vector<std:
   }
   auto beforeText = splitLines(anchor.before);
   auto afterText = splitLines(anchor.after);
-  const std::string beforeSqueezed = squeezed(beforeText, 0, beforeText.size());
-  const std::string afterSqueezed = squeezed(afterText, 0, afterText.size());
+  const Tokens beforeTokens = tokens(beforeText, 0, beforeText.size());
+  const Tokens afterTokens = tokens(afterText, 0, afterText.size());
   const std::string_view lastQuote = trimmed(quote.back());
   for (int64_t s : starts) {
     const size_t start = static_cast<size_t>(s);
@@ -237,17 +265,17 @@ std::vector<Candidate> searchFile(const Recorded& anchor, const std::vector<std:
           break;
         }
     }
-    const std::string window = squeezed(lines, start, end);
-    double quoteScore = similarity(quoteSqueezed, window);
-    if (quoteScore < kFoundThreshold * 0.8) continue;
+    const Tokens window = tokens(lines, start, end);
+    double quoteScore = similarity(quoteTokens, window);
+    if (quoteScore < kSearchMinQuote) continue;
     double contextScore = 0, contextWeight = 0;
-    if (!beforeSqueezed.empty()) {
+    if (!beforeTokens.empty()) {
       size_t from = start >= beforeText.size() ? start - beforeText.size() : 0;
-      contextScore += similarity(beforeSqueezed, squeezed(lines, from, start));
+      contextScore += similarity(beforeTokens, tokens(lines, from, start));
       contextWeight += 1;
     }
-    if (!afterSqueezed.empty()) {
-      contextScore += similarity(afterSqueezed, squeezed(lines, end, end + afterText.size()));
+    if (!afterTokens.empty()) {
+      contextScore += similarity(afterTokens, tokens(lines, end, end + afterText.size()));
       contextWeight += 1;
     }
     double context = contextWeight > 0 ? contextScore / contextWeight : 1.0;
@@ -265,6 +293,43 @@ std::vector<Candidate> searchFile(const Recorded& anchor, const std::vector<std:
     out.push_back(std::move(c));
   }
   return out;
+}
+
+// The best place among `candidates`: a tie between two places (duplicated
+// code) goes to the nearer one, with lowered confidence.
+std::optional<Location> choose(std::vector<Candidate> candidates, std::string how) {
+  if (candidates.empty()) return std::nullopt;
+  std::sort(candidates.begin(), candidates.end(),
+            [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+  const Candidate& best = candidates.front();
+  if (best.score < kFoundThreshold) return std::nullopt;
+  Location loc{best.path, best.start, best.end, best.sameText ? Status::Moved : Status::Changed, best.score,
+               std::move(how)};
+
+  for (size_t i = 1; i < candidates.size(); ++i) {
+    const Candidate& other = candidates[i];
+    bool sameQuality = other.sameText == best.sameText && best.score - other.score < 0.05;
+    bool samePlace = other.path == best.path && other.start == best.start;
+    if (sameQuality && !samePlace) {
+      loc.confidence = std::min(loc.confidence, std::max(kFoundThreshold, best.score - 0.25));
+      loc.how += " (one of several equally good places)";
+      break;
+    }
+  }
+  return loc;
+}
+
+// The best place for the anchored lines in one file's lines. Found right
+// where they were expected, they have not moved: only (maybe) re-indented,
+// or placed by text alone with no diff to go by.
+std::optional<Location> bestIn(const Recorded& anchor, const std::string& path,
+                               const std::vector<std::string_view>& lines, uint32_t expected, std::string how) {
+  auto quote = splitLines(anchor.text);
+  auto found = choose(searchFile(anchor, quote, tokens(quote, 0, quote.size()), path, lines, expected),
+                      std::move(how));
+  if (found && found->status == Status::Moved && found->startLine == expected && path == anchor.path)
+    found->status = joined(lines, found->startLine - 1, found->endLine) == anchor.text ? Status::Exact : Status::Changed;
+  return found;
 }
 
 }  // namespace
@@ -321,8 +386,9 @@ void shift(Location& location, const LineEdit& edit) {
     location.endLine = static_cast<uint32_t>(end + delta);
     return;
   }
-  if (first <= start && last >= end && edit.newLines == 0 && last > first) {
-    // Every anchored line replaced: nothing left to point at until located again.
+  // Every anchored line replaced (the edit spans past both ends, or deletes
+  // from the first to the last): nothing left to point at until located again.
+  if ((first < start && last > end) || (first <= start && last >= end && edit.newLines == 0 && last > first)) {
     location.startLine = location.endLine = static_cast<uint32_t>(first);
     location.status = Status::Orphaned;
     location.confidence = 0;
@@ -437,56 +503,23 @@ struct Locator::Impl {
     return out;
   }
 
-  // The best place among `candidates`: a tie between two places (duplicated
-  // code) goes to the nearer one, with lowered confidence.
-  static std::optional<Location> choose(std::vector<Candidate> candidates, std::string how) {
-    if (candidates.empty()) return std::nullopt;
-    std::sort(candidates.begin(), candidates.end(),
-              [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
-    const Candidate& best = candidates.front();
-    if (best.score < kFoundThreshold) return std::nullopt;
-    Location loc{best.path, best.start, best.end, best.sameText ? Status::Moved : Status::Changed, best.score,
-                 std::move(how)};
-
-    for (size_t i = 1; i < candidates.size(); ++i) {
-      const Candidate& other = candidates[i];
-      bool sameQuality = other.sameText == best.sameText && best.score - other.score < 0.05;
-      bool samePlace = other.path == best.path && other.start == best.start;
-      if (sameQuality && !samePlace) {
-        loc.confidence = std::min(loc.confidence, std::max(kFoundThreshold, best.score - 0.25));
-        loc.how += " (one of several equally good places)";
-        break;
-      }
-    }
-    return loc;
-  }
-
   Location search(const Recorded& anchor, const git_tree* target, const std::string& path, uint32_t expected,
                   const std::function<const std::vector<std::string>&()>& otherFiles, std::string how) {
-    auto quote = splitLines(anchor.text);
-    const std::string quoteSqueezed = squeezed(quote, 0, quote.size());
-    std::vector<Candidate> inFile;
-    if (auto file = fileAt(target, path); file && !isBinary(file->second)) {
-      auto lines = splitLines(file->second);
-      inFile = searchFile(anchor, quote, quoteSqueezed, path, lines, expected);
-    }
-    auto found = choose(inFile, how + "search in " + path);
-    // Found right where the lines were expected: not moved, only (maybe)
-    // re-indented, or placed by text alone with no diff to go by.
-    if (found && found->status == Status::Moved && found->startLine == expected && path == anchor.path) {
-      auto lines = splitLines(fileAt(target, path)->second);
-      bool exact = joined(lines, found->startLine - 1, found->endLine) == anchor.text;
-      found->status = exact ? Status::Exact : Status::Changed;
-    }
-    if (found && found->status == Status::Moved && found->confidence >= 0.9) return *found;
+    std::optional<Location> found;
+    if (auto file = fileAt(target, path); file && !isBinary(file->second))
+      found = bestIn(anchor, path, splitLines(file->second), expected, how + "search in " + path);
+    if (found && (found->status == Status::Exact || (found->status == Status::Moved && found->confidence >= 0.9)))
+      return *found;
     // Code moved to another file: the files changed in between.
+    auto quote = splitLines(anchor.text);
+    const Tokens quoteTokens = tokens(quote, 0, quote.size());
     std::vector<Candidate> elsewhere;
     for (const auto& other : otherFiles()) {
       if (other == path) continue;
       auto file = fileAt(target, other);
       if (!file || isBinary(file->second) || file->second.size() > 4 * 1024 * 1024) continue;
       auto lines = splitLines(file->second);
-      auto c = searchFile(anchor, quote, quoteSqueezed, other, lines, 0);
+      auto c = searchFile(anchor, quote, quoteTokens, other, lines, 0);
       elsewhere.insert(elsewhere.end(), c.begin(), c.end());
     }
     auto moved = choose(elsewhere, how + "search in other files");
@@ -501,8 +534,80 @@ struct Locator::Impl {
   Location locate(const Recorded& anchor, std::string_view targetSpec) {
     Commit target = commitOf(targetSpec);
     if (!target) throw AnchorError("unknown revision " + std::string(targetSpec));
-    Tree targetTree = treeOf(target.get());
-    if (!targetTree) throw AnchorError("reading the tree of " + std::string(targetSpec));
+    Location direct = locateDirect(anchor, target.get());
+    if (direct.status != Status::Orphaned) return direct;
+    if (auto stepped = stepwise(anchor, target.get())) return *stepped;
+    return direct;
+  }
+
+  // Commits after the recorded one up to `target` (first parents, oldest
+  // first) in which the file changed; nullopt when there are too many or
+  // the recorded commit is not an ancestor.
+  static constexpr size_t kMaxSteps = 256;
+
+  // When one diff across many commits cannot place the range (the lines
+  // were rewritten bit by bit, or moved and then edited), following them
+  // commit by commit through every change of their file can.
+  std::optional<Location> stepwise(const Recorded& anchor, const git_commit* target) {
+    Commit recorded = existingCommit(anchor.commit);
+    if (!recorded) return std::nullopt;
+    const git_oid* from = git_commit_id(recorded.get());
+    const git_oid* to = git_commit_id(target);
+    if (git_oid_equal(from, to) || git_graph_descendant_of(repo, to, from) != 1) return std::nullopt;
+    git_revwalk* rawWalk = nullptr;
+    if (git_revwalk_new(&rawWalk, repo) < 0) return std::nullopt;
+    RevWalk walk(rawWalk);
+    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+    git_revwalk_simplify_first_parent(walk.get());
+    if (git_revwalk_push(walk.get(), to) < 0 || git_revwalk_hide(walk.get(), from) < 0) return std::nullopt;
+
+    Recorded current = anchor;
+    Tree currentTree = treeOf(recorded.get());
+    size_t steps = 0;
+    bool edited = false;
+    git_oid id;
+    while (git_revwalk_next(&id, walk.get()) == 0) {
+      git_commit* rawCommit = nullptr;
+      if (git_commit_lookup(&rawCommit, repo, &id) < 0) return std::nullopt;
+      Commit commit(rawCommit);
+      Tree tree = treeOf(commit.get());
+      if (!tree) return std::nullopt;
+      git_tree_entry* rawOld = nullptr;
+      git_tree_entry* rawNew = nullptr;
+      git_tree_entry_bypath(&rawOld, currentTree.get(), current.path.c_str());
+      git_tree_entry_bypath(&rawNew, tree.get(), current.path.c_str());
+      TreeEntry oldEntry(rawOld), newEntry(rawNew);
+      const bool same = oldEntry && newEntry && git_oid_equal(git_tree_entry_id(oldEntry.get()), git_tree_entry_id(newEntry.get()));
+      currentTree = std::move(tree);
+      if (same) continue;
+      if (++steps > kMaxSteps) return std::nullopt;
+      Location step = locateDirect(current, commit.get());
+      if (step.status == Status::Orphaned) return std::nullopt;  // lost here: the direct answer stands
+      if (step.status == Status::Changed) edited = true;
+      auto content = fileAt(currentTree.get(), step.path);
+      if (!content) return std::nullopt;
+      auto next = record(step.path, toHex(id), content->second, step.startLine, step.endLine);
+      if (!next) return std::nullopt;
+      current = std::move(*next);
+    }
+    if (steps == 0) return std::nullopt;
+    Location out{current.path, current.startLine, current.endLine, Status::Exact, 1.0,
+                 "followed through " + std::to_string(steps) + " commits"};
+    if (current.text == anchor.text) {
+      out.status = current.path == anchor.path && !edited ? Status::Exact : Status::Moved;
+    } else {
+      auto a = splitLines(anchor.text), b = splitLines(current.text);
+      out.confidence = similarity(tokens(a, 0, a.size()), tokens(b, 0, b.size()));
+      out.status = Status::Changed;
+      // Edited step by step past recognition: say where, but not as found.
+      if (out.confidence < kFoundThreshold) out.status = Status::Orphaned;
+    }
+    return out;
+  }
+
+  Location locateDirect(const Recorded& anchor, const git_commit* target) {
+    Tree targetTree = treeOf(target);
+    if (!targetTree) throw AnchorError("reading the tree of " + toHex(*git_commit_id(target)));
 
     Commit recorded = existingCommit(anchor.commit);
     Tree recordedTree = recorded ? treeOf(recorded.get()) : nullptr;
@@ -552,7 +657,7 @@ struct Locator::Impl {
           return Location{path, mapped->start, mapped->end, status, 1.0, how + "diff"};
         }
         auto quote = splitLines(anchor.text);
-        double score = similarity(squeezed(quote, 0, quote.size()), squeezed(newLines, mapped->start - 1, mapped->end));
+        double score = similarity(tokens(quote, 0, quote.size()), tokens(newLines, mapped->start - 1, mapped->end));
         // Most lines kept and the text still close: edited in place.
         double kept = static_cast<double>(mapped->keptLines) / static_cast<double>(quote.size());
         if (score >= 0.999)  // re-indented or reformatted in place
@@ -578,48 +683,34 @@ struct Locator::Impl {
     return search(anchor, targetTree.get(), path, anchor.startLine, changed, how);
   }
 
-  Location locateInText(const Recorded& anchor, std::string_view commit, std::string_view path,
-                        std::string_view text) {
-    Location atCommit = locate(anchor, commit);
+  Location follow(const Recorded& anchor, const Location& atCommit, std::string_view commit, std::string_view path,
+                  std::string_view text) {
     Commit base = commitOf(commit);
-    Tree tree = treeOf(base.get());
-    auto file = fileAt(tree.get(), std::string(path));
-    std::string_view baseText = file ? std::string_view(file->second) : std::string_view();
-    if (atCommit.path != path || atCommit.status == Status::Orphaned || !file) {
-      // Not in this file at the commit (or not there yet): by text in the buffer.
-      auto quote = splitLines(anchor.text);
-      auto lines = splitLines(text);
-      auto found = choose(searchFile(anchor, quote, squeezed(quote, 0, quote.size()), std::string(path), lines,
-                                     atCommit.path == path ? atCommit.startLine : anchor.startLine),
-                          "search in the buffer");
-      if (found) return *found;
-      return atCommit.path == path ? atCommit
-                                   : Location{std::string(path), 0, 0, Status::Orphaned, 0, "not in this buffer"};
-    }
-    if (text == baseText) return atCommit;
-    auto hunks = diffHunks(baseText, text);
+    Tree tree = base ? treeOf(base.get()) : nullptr;
+    auto file = tree ? fileAt(tree.get(), std::string(path)) : std::nullopt;
+    const uint32_t expected = atCommit.path == path ? atCommit.startLine : anchor.startLine;
+    auto byText = [&](const char* why) {
+      if (auto found = findInText(anchor, path, text, expected)) return *found;
+      return Location{std::string(path), atCommit.path == path ? atCommit.startLine : 0,
+                      atCommit.path == path ? atCommit.endLine : 0, Status::Orphaned, 0, why};
+    };
+    // Not in this file at the commit (or the file is new): by text alone.
+    if (atCommit.path != path || atCommit.status == Status::Orphaned || !file) return byText("not in this text");
+    if (text == file->second) return atCommit;
+    auto hunks = diffHunks(file->second, text);
     auto mapped = mapRange(hunks, atCommit.startLine, atCommit.endLine);
-    if (!mapped) {
-      Recorded now = anchor;
-      auto quote = splitLines(anchor.text);
-      auto lines = splitLines(text);
-      auto found = choose(searchFile(now, quote, squeezed(quote, 0, quote.size()), std::string(path), lines,
-                                     atCommit.startLine),
-                          "search in the buffer");
-      if (found) return *found;
-      return Location{std::string(path), atCommit.startLine, atCommit.endLine, Status::Orphaned, 0,
-                      "edited away in the buffer"};
-    }
+    if (!mapped) return byText("edited away in this text");
     Location out = atCommit;
     out.startLine = mapped->start;
     out.endLine = mapped->end;
     if (mapped->touched) {
-      out.status = Status::Changed;
       auto quote = splitLines(anchor.text);
       auto lines = splitLines(text);
-      out.confidence = std::max(kFoundThreshold, similarity(squeezed(quote, 0, quote.size()),
-                                                            squeezed(lines, mapped->start - 1, mapped->end)));
-      out.how += ", edited in the buffer";
+      double score = similarity(tokens(quote, 0, quote.size()), tokens(lines, mapped->start - 1, mapped->end));
+      if (score < kFoundThreshold) return byText("edited away in this text");
+      out.status = Status::Changed;
+      out.confidence = std::min(out.confidence, score);
+      out.how += ", then edited";
     }
     return out;
   }
@@ -632,7 +723,27 @@ Location Locator::locate(const Recorded& anchor, std::string_view commit) { retu
 
 Location Locator::locateInText(const Recorded& anchor, std::string_view commit, std::string_view path,
                                std::string_view text) {
-  return impl_->locateInText(anchor, commit, path, text);
+  return impl_->follow(anchor, impl_->locate(anchor, commit), commit, path, text);
+}
+
+std::optional<std::string> Locator::read(std::string_view commit, std::string_view path) {
+  Commit c = impl_->commitOf(commit);
+  Tree tree = c ? Impl::treeOf(c.get()) : nullptr;
+  if (!tree) return std::nullopt;
+  auto file = impl_->fileAt(tree.get(), std::string(path));
+  if (!file) return std::nullopt;
+  return std::move(file->second);
+}
+
+Location Locator::follow(const Recorded& anchor, const Location& atCommit, std::string_view commit,
+                         std::string_view path, std::string_view text) {
+  return impl_->follow(anchor, atCommit, commit, path, text);
+}
+
+std::optional<Location> findInText(const Recorded& anchor, std::string_view path, std::string_view text,
+                                   uint32_t expected) {
+  if (isBinary(text)) return std::nullopt;
+  return bestIn(anchor, std::string(path), splitLines(text), expected, "search in text");
 }
 
 }  // namespace tacit::anchor

@@ -94,11 +94,24 @@ class Locator {
   // mapped through a line diff of the commit's file against `text`.
   Location locateInText(const Recorded& anchor, std::string_view commit, std::string_view path,
                         std::string_view text);
+  // The file at `path` in `commit`'s tree (nullopt when either is missing).
+  std::optional<std::string> read(std::string_view commit, std::string_view path);
+
+  // The second half of locateInText, for a caller that has `atCommit`
+  // already (from a cache): maps it from the commit's file into `text`.
+  Location follow(const Recorded& anchor, const Location& atCommit, std::string_view commit, std::string_view path,
+                  std::string_view text);
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The anchored lines searched for in one file's text alone (no history):
+// for a repository without commits, or a file the diff cannot reach.
+// `expected` is where they were last seen (1-based; 0 = anywhere).
+std::optional<Location> findInText(const Recorded& anchor, std::string_view path, std::string_view text,
+                                   uint32_t expected);
 
 class AnchorError : public std::exception {
  public:

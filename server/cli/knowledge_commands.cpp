@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -12,7 +13,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "server/anchor/anchor.h"
 #include "server/store/event_log.h"
+#include "server/store/locations.h"
 #include "server/store/store.h"
 #include "server/store/sync.h"
 
@@ -100,9 +103,6 @@ store::Anchor captureAnchor(store::Store& s, const std::string& spec, const std:
     std::stringstream buffer;
     buffer << in.rdbuf();
     content = buffer.str();
-    git_oid oid;
-    git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB);
-    anchor.blob = oidString(&oid);
   } else {
     GitObject blob;
     std::string expr = anchor.commit + ":" + anchor.path;
@@ -111,31 +111,21 @@ store::Anchor captureAnchor(store::Store& s, const std::string& spec, const std:
       throw StoreError("no such file at " + rev + ": " + anchor.path);
     auto* b = reinterpret_cast<git_blob*>(blob.object);
     content.assign(static_cast<const char*>(git_blob_rawcontent(b)), static_cast<size_t>(git_blob_rawsize(b)));
-    anchor.blob = oidString(git_object_id(blob.object));
   }
-  std::vector<std::string> fileLines;
-  std::string line;
-  std::istringstream stream(content);
-  while (std::getline(stream, line)) fileLines.push_back(line + "\n");
-  if (lines.end > fileLines.size())
+  auto recorded = anchor::record(anchor.path, anchor.commit, content, lines.start, lines.end);
+  if (!recorded)
     throw StoreError("lines past the end of the file: " + anchor.path + " has " +
-                     std::to_string(fileLines.size()) + " lines");
-  anchor.startLine = lines.start;
-  anchor.endLine = lines.end;
-  for (uint32_t i = lines.start; i <= lines.end; ++i) anchor.text += fileLines[i - 1];
-  for (uint32_t i = lines.start > 3 ? lines.start - 3 : 1; i < lines.start; ++i) anchor.before += fileLines[i - 1];
-  for (uint32_t i = lines.end + 1; i <= lines.end + 3 && i <= fileLines.size(); ++i) anchor.after += fileLines[i - 1];
-  return anchor;
+                     std::to_string(anchor::splitLines(content).size()) + " lines");
+  return store::fromRecorded(*recorded);
 }
 
-json locatedJson(const store::Thread& t) {
+json locatedJson(const store::Thread& t, const anchor::Location& at) {
   json j = store::threadToJson(t);
-  // Until anchors are relocated through history (docs/cli.md), the location
-  // is the recorded place.
-  j["location"] = {{"path", t.anchor.path},
-                   {"start_line", t.anchor.startLine},
-                   {"end_line", t.anchor.endLine},
-                   {"status", "recorded"}};
+  j["location"] = {{"path", at.path},
+                   {"start_line", at.startLine},
+                   {"end_line", at.endLine},
+                   {"status", anchor::toString(at.status)},
+                   {"confidence", std::round(at.confidence * 100) / 100}};
   // The quoted text stays internal; the public anchor is where it was made.
   j["anchor"] = {{"commit", t.anchor.commit},
                  {"path", t.anchor.path},
@@ -146,24 +136,43 @@ json locatedJson(const store::Thread& t) {
   return j;
 }
 
+// Where threads are now: in the work tree, or at the commit --at names.
+class Placer {
+ public:
+  Placer(store::Store& s, const std::string& rev)
+      : locations_(s), commit_(rev.empty() ? "" : resolveCommit(s.repository(), rev)) {}
+  anchor::Location operator()(const store::Thread& t) {
+    return commit_.empty() ? locations_.inWorkTree(t) : locations_.atCommit(t, commit_);
+  }
+
+ private:
+  store::Locations locations_;
+  std::string commit_;
+};
+
 std::string firstLine(const std::string& text, size_t max = 60) {
   std::string line = text.substr(0, text.find('\n'));
   if (line.size() > max) line = line.substr(0, max - 3) + "...";
   return line;
 }
 
-void printThreadLine(const store::Thread& t) {
-  std::cout << t.id.substr(0, 12) << "  " << store::toString(t.kind) << "  " << store::toString(t.state) << "  "
-            << t.anchor.path << ":" << t.anchor.startLine;
-  if (t.anchor.endLine != t.anchor.startLine) std::cout << "-" << t.anchor.endLine;
-  std::cout << "  " << firstLine(t.body) << " (" << t.author.name << ")\n";
+std::string placeText(const anchor::Location& at) {
+  std::string out = at.path + ":" + std::to_string(at.startLine);
+  if (at.endLine != at.startLine) out += "-" + std::to_string(at.endLine);
+  if (at.status != anchor::Status::Exact) out += " (" + std::string(anchor::toString(at.status)) + ")";
+  return out;
 }
 
-void printThread(const store::Thread& t) {
+void printThreadLine(const store::Thread& t, const anchor::Location& at) {
+  std::cout << t.id.substr(0, 12) << "  " << store::toString(t.kind) << "  " << store::toString(t.state) << "  "
+            << placeText(at) << "  " << firstLine(t.body) << " (" << t.author.name << ")\n";
+}
+
+void printThread(const store::Thread& t, const anchor::Location& at) {
   std::cout << store::toString(t.kind) << " " << t.id << " [" << store::toString(t.state) << "]"
             << (t.isPrivate ? " private" : "") << "\n"
-            << "at " << t.anchor.path << ":" << t.anchor.startLine << "-" << t.anchor.endLine << " (commit "
-            << t.anchor.commit.substr(0, 12) << ")\n"
+            << "at " << placeText(at) << ", made at " << t.anchor.path << ":" << t.anchor.startLine << "-"
+            << t.anchor.endLine << " (commit " << t.anchor.commit.substr(0, 12) << ")\n"
             << "by " << t.author.name << " <" << t.author.email << "> on "
             << store::formatTimestamp(t.createdAt) << "\n";
   if (!t.assignees.empty()) {
@@ -280,50 +289,70 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
   add(list, [&st] {
     auto s = st.openStore();
     store::ThreadFilter filter;
-    if (!st.path.empty()) filter.path = repositoryPath(*s, st.path);
+    // --path is where a thread is now (after renames and moves), so it
+    // filters located threads rather than the index's recorded paths.
+    std::optional<std::string> path;
+    if (!st.path.empty()) path = repositoryPath(*s, st.path);
     if (!st.kind.empty()) filter.kind = store::parseThreadKind(st.kind);
     if (!st.state.empty()) filter.state = store::parseThreadState(st.state);
     if (!st.to.empty()) filter.assignee = st.to == "me" ? s->identity().email : st.to;
-    if (!st.rev.empty()) resolveCommit(s->repository(), st.rev);  // validates REV
-    auto threads = s->index().list(filter);
-    if (st.asJson) {
-      json out = json::array();
-      for (const auto& t : threads) out.push_back(locatedJson(t));
-      std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-    } else {
-      for (const auto& t : threads) printThreadLine(t);
+    Placer place(*s, st.rev);
+    json out = json::array();
+    for (const auto& t : s->index().list(filter)) {
+      anchor::Location at = place(t);
+      if (path && at.path != *path) continue;
+      if (st.asJson) out.push_back(locatedJson(t, at));
+      else printThreadLine(t, at);
     }
+    if (st.asJson) std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     return 0;
   });
 
   auto* show = app.add_subcommand("show", "Show one thread with its replies");
   show->add_option("id", st.id, "Thread id or unique prefix")->required();
   show->add_flag("--json", st.asJson, "JSON output (docs/cli.md)");
+  show->add_option("--at", st.rev, "Show the location at this revision");
   add(show, [&st] {
     auto s = st.openStore();
     auto t = s->index().get(s->index().resolve(st.id));
-    if (st.asJson) std::cout << locatedJson(*t).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-    else printThread(*t);
+    Placer place(*s, st.rev);
+    anchor::Location at = place(*t);
+    if (st.asJson) std::cout << locatedJson(*t, at).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    else printThread(*t, at);
+    return 0;
+  });
+
+  auto* move = app.add_subcommand("move", "Re-anchor a thread by hand to PATH:START[-END] (shared as an event)");
+  move->add_option("id", st.id, "Thread id or unique prefix")->required();
+  move->add_option("location", st.spec, "PATH:START[-END], lines 1-based and inclusive")->required();
+  move->add_option("--at", st.rev, "Take the lines from this revision instead of the work tree");
+  add(move, [&st] {
+    auto s = st.openStore();
+    std::string id = s->index().resolve(st.id);
+    s->addEvent(id, store::EventType::Reanchor, {{"anchor", store::toJson(captureAnchor(*s, st.spec, st.rev))}});
+    std::cout << id << "\n";
     return 0;
   });
 
   auto* search = app.add_subcommand("search", "Full-text search over bodies and replies");
   search->add_option("query", st.query, "Words to find")->required();
   search->add_flag("--json", st.asJson, "JSON output (docs/cli.md)");
+  search->add_option("--at", st.rev, "Show locations at this revision");
   add(search, [&st] {
     auto s = st.openStore();
     auto hits = s->index().search(st.query, 50);
+    Placer place(*s, st.rev);
     if (st.asJson) {
       json out = json::array();
       for (const auto& h : hits) {
-        json j = locatedJson(h.thread);
+        json j = locatedJson(h.thread, place(h.thread));
         j["score"] = h.score;
         j["snippet"] = h.snippet;
         out.push_back(std::move(j));
       }
       std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     } else {
-      for (const auto& h : hits) printThreadLine(h.thread);
+      for (const auto& h : hits) printThreadLine(h.thread, place(h.thread));
     }
     return 0;
   });

@@ -17,7 +17,7 @@ namespace {
 
 // Bump when the tables or the stored thread JSON change: older files are
 // rebuilt from git.
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 constexpr int kBusyTimeoutMs = 30'000;
 
 constexpr std::string_view kPragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
@@ -41,6 +41,12 @@ CREATE INDEX IF NOT EXISTS threads_path ON threads(path);
 CREATE TABLE IF NOT EXISTS assignees(thread TEXT NOT NULL, email TEXT NOT NULL,
   PRIMARY KEY(thread, email));
 CREATE INDEX IF NOT EXISTS assignees_email ON assignees(email);
+-- Where a thread's lines are in a commit (server/anchor): a cache, dropped
+-- whenever the thread is re-folded.
+CREATE TABLE IF NOT EXISTS locations(
+  thread TEXT NOT NULL, commit_id TEXT NOT NULL, path TEXT NOT NULL,
+  start_line INTEGER NOT NULL, end_line INTEGER NOT NULL, status TEXT NOT NULL,
+  confidence REAL NOT NULL, how TEXT NOT NULL, PRIMARY KEY(thread, commit_id));
 -- rowid = threads.rowid: FTS5 finds rows by rowid only (a lookup by an
 -- UNINDEXED column scans the whole table).
 CREATE VIRTUAL TABLE IF NOT EXISTS thread_text USING fts5(
@@ -457,6 +463,7 @@ void Index::writeThread(const std::string& threadId, const std::string& source, 
   if (rowid) {  // a new thread (most of a first index) has nothing to clear
     cached("DELETE FROM thread_text WHERE rowid = ?").bind(1, *rowid).run();
     cached("DELETE FROM assignees WHERE thread = ?").bind(1, threadId).run();
+    cached("DELETE FROM locations WHERE thread = ?").bind(1, threadId).run();
   }
   if (!folded) {
     if (rowid) cached("DELETE FROM threads WHERE id = ?").bind(1, threadId).run();
@@ -531,6 +538,27 @@ std::string Index::resolve(std::string_view prefix) {
     throw StoreError("ambiguous id prefix " + p + " (" + list + ")");
   }
   return ids[0];
+}
+
+std::vector<CachedLocation> Index::cachedLocations(std::string_view thread) {
+  auto& s = cached("SELECT commit_id, path, start_line, end_line, status, confidence, how FROM locations "
+                   "WHERE thread = ?");
+  s.bind(1, thread);
+  std::vector<CachedLocation> out;
+  while (s.step())
+    out.push_back({s.text(0), s.text(1), static_cast<uint32_t>(s.integer(2)), static_cast<uint32_t>(s.integer(3)),
+                   s.text(4), s.real(5), s.text(6)});
+  s.reset();
+  return out;
+}
+
+void Index::cacheLocation(std::string_view thread, const CachedLocation& l) {
+  // A plain write: a cache entry lost to a concurrent writer is recomputed.
+  cached("INSERT OR REPLACE INTO locations(thread, commit_id, path, start_line, end_line, status, confidence, how) "
+         "VALUES(?,?,?,?,?,?,?,?)")
+      .bind(1, thread).bind(2, l.commit).bind(3, l.path).bind(4, int64_t{l.startLine}).bind(5, int64_t{l.endLine})
+      .bind(6, l.status).bind(7, l.confidence).bind(8, l.how)
+      .run();
 }
 
 std::vector<SearchHit> Index::search(std::string_view query, size_t limit) {

@@ -47,6 +47,16 @@ struct SearchHit {
   std::string snippet;
 };
 
+// A thread's place in one commit, as server/anchor located it.
+struct CachedLocation {
+  std::string commit;
+  std::string path;
+  uint32_t startLine = 0, endLine = 0;
+  std::string status;  // exact | moved | changed | orphaned
+  double confidence = 0;
+  std::string how;
+};
+
 class Index {
  public:
   using Warn = std::function<void(const std::string&)>;
@@ -79,6 +89,11 @@ class Index {
   std::string resolve(std::string_view prefix);
   // FTS5 over bodies and replies, best first.
   std::vector<SearchHit> search(std::string_view query, size_t limit);
+
+  // The location cache: every commit a thread was located at. Emptied for a
+  // thread whenever it is re-folded (a re-anchor changes the answer).
+  std::vector<CachedLocation> cachedLocations(std::string_view thread);
+  void cacheLocation(std::string_view thread, const CachedLocation&);
 
   const std::string& path() const { return path_; }
 

@@ -63,6 +63,11 @@ Statement& Statement::bind(int index, int64_t value) {
   return *this;
 }
 
+Statement& Statement::bind(int index, double value) {
+  if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK) db_->fail("bind");
+  return *this;
+}
+
 Statement& Statement::bindNull(int index) {
   if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) db_->fail("bind");
   return *this;

@@ -26,6 +26,7 @@ class Statement {
   // Binds are 1-based, like SQLite's.
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, int64_t value);
+  Statement& bind(int index, double value);
   Statement& bindNull(int index);
 
   bool step();  // true: a row is available; false: done

@@ -1,0 +1,159 @@
+#include "server/store/locations.h"
+
+#include <git2.h>
+
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "server/log/log.h"
+#include "server/store/store.h"
+
+namespace tacit::store {
+namespace {
+
+anchor::Status parseStatus(std::string_view s) {
+  for (auto status : {anchor::Status::Exact, anchor::Status::Moved, anchor::Status::Changed})
+    if (anchor::toString(status) == s) return status;
+  return anchor::Status::Orphaned;
+}
+
+anchor::Location fromCache(const CachedLocation& c) {
+  return {c.path, c.startLine, c.endLine, parseStatus(c.status), c.confidence, c.how};
+}
+
+CachedLocation toCache(const std::string& commit, const anchor::Location& l) {
+  return {commit, l.path, l.startLine, l.endLine, std::string(anchor::toString(l.status)), l.confidence, l.how};
+}
+
+std::optional<git_oid> oidOf(std::string_view hex) {
+  git_oid oid;
+  if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstrn(&oid, hex.data(), hex.size()) != 0) return std::nullopt;
+  return oid;
+}
+
+// How many commits `descendant` is ahead of `ancestor`, or nullopt when
+// `ancestor` is not one of its ancestors.
+std::optional<size_t> aheadOf(git_repository* repo, std::string_view ancestor, std::string_view descendant) {
+  auto a = oidOf(ancestor), d = oidOf(descendant);
+  if (!a || !d) return std::nullopt;
+  if (git_oid_equal(&*a, &*d)) return 0;
+  if (git_graph_descendant_of(repo, &*d, &*a) != 1) return std::nullopt;
+  size_t ahead = 0, behind = 0;
+  if (git_graph_ahead_behind(&ahead, &behind, repo, &*d, &*a) != 0) return std::nullopt;
+  return ahead;
+}
+
+}  // namespace
+
+anchor::Recorded toRecorded(const Anchor& a) {
+  return {a.path, a.commit, a.blob, a.startLine, a.endLine, a.text, a.before, a.after};
+}
+
+Anchor fromRecorded(const anchor::Recorded& r) {
+  Anchor a;
+  a.path = r.path;
+  a.commit = r.commit;
+  a.blob = r.blob;
+  a.startLine = r.startLine;
+  a.endLine = r.endLine;
+  a.text = r.text;
+  a.before = r.before;
+  a.after = r.after;
+  return a;
+}
+
+Locations::Locations(Store& store) : store_(store), locator_(store.repository()) {
+  git_oid oid;
+  if (git_reference_name_to_id(&oid, store.repository(), "HEAD") == 0) {
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof hex, &oid);
+    head_ = hex;
+  }
+}
+
+Locations::~Locations() = default;
+
+anchor::Location Locations::atCommit(const Thread& thread, const std::string& commit) {
+  auto cached = store_.index().cachedLocations(thread.id);
+  for (const auto& c : cached)
+    if (c.commit == commit) return fromCache(c);
+
+  const anchor::Recorded original = toRecorded(thread.anchor);
+  // The nearest commit before this one where the lines were found: moving
+  // forward from there diffs across fewer commits.
+  const CachedLocation* base = nullptr;
+  size_t nearest = std::numeric_limits<size_t>::max();
+  for (const auto& c : cached) {
+    if (parseStatus(c.status) == anchor::Status::Orphaned) continue;
+    auto ahead = aheadOf(store_.repository(), c.commit, commit);
+    if (ahead && *ahead < nearest) {
+      nearest = *ahead;
+      base = &c;
+    }
+  }
+  anchor::Location located;
+  std::optional<anchor::Recorded> from;
+  if (base) {
+    if (auto content = locator_.read(base->commit, base->path))
+      from = anchor::record(base->path, base->commit, *content, base->startLine, base->endLine);
+  }
+  if (from) {
+    located = locator_.locate(*from, commit);
+    if (located.status != anchor::Status::Orphaned) {
+      // The status says how the lines compare with what was recorded, not
+      // with the cached step.
+      auto now = locator_.read(commit, located.path);
+      auto lines = now ? anchor::splitLines(*now) : std::vector<std::string_view>{};
+      std::string text;
+      for (uint32_t i = located.startLine; i <= located.endLine && i <= lines.size(); ++i) text += lines[i - 1];
+      const bool unmoved = located.status == anchor::Status::Exact && parseStatus(base->status) == anchor::Status::Exact &&
+                           located.path == original.path;
+      if (text == original.text) {
+        located.status = unmoved ? anchor::Status::Exact : anchor::Status::Moved;
+      } else {
+        located.status = anchor::Status::Changed;
+        located.confidence = std::min(located.confidence, base->confidence);
+      }
+      located.how += " (from " + base->commit.substr(0, 12) + ")";
+    }
+  } else {
+    located = locator_.locate(original, commit);
+  }
+  if (located.status == anchor::Status::Orphaned && base) {
+    // The last place the lines were seen, rather than where they were made.
+    located.path = base->path;
+    located.startLine = base->startLine;
+    located.endLine = base->endLine;
+    located.how = "not found; last seen at " + base->commit.substr(0, 12);
+  }
+  store_.index().cacheLocation(thread.id, toCache(commit, located));
+  return located;
+}
+
+anchor::Location Locations::inWorkTree(const Thread& thread) {
+  const anchor::Recorded original = toRecorded(thread.anchor);
+  auto readFile = [&](const std::string& path) -> std::optional<std::string> {
+    std::ifstream in(store_.workdir() + path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+  };
+  if (head_.empty()) {  // no commit yet: by text alone
+    if (auto text = readFile(original.path))
+      if (auto found = anchor::findInText(original, original.path, *text, original.startLine)) return *found;
+    return {original.path, original.startLine, original.endLine, anchor::Status::Orphaned, 0, "not found"};
+  }
+  anchor::Location atHead = atCommit(thread, head_);
+  auto text = readFile(atHead.path);
+  if (!text) {
+    atHead.status = anchor::Status::Orphaned;
+    atHead.confidence = 0;
+    atHead.how = "the file is not in the work tree";
+    return atHead;
+  }
+  return locator_.follow(original, atHead, head_, atHead.path, *text);
+}
+
+}  // namespace tacit::store
