@@ -44,9 +44,9 @@ CREATE INDEX IF NOT EXISTS assignees_email ON assignees(email);
 -- Where a thread's lines are in a commit (server/anchor): a cache, dropped
 -- whenever the thread is re-folded.
 CREATE TABLE IF NOT EXISTS locations(
-  thread TEXT NOT NULL, commit_id TEXT NOT NULL, path TEXT NOT NULL,
+  thread TEXT NOT NULL, anchor TEXT NOT NULL, commit_id TEXT NOT NULL, path TEXT NOT NULL,
   start_line INTEGER NOT NULL, end_line INTEGER NOT NULL, status TEXT NOT NULL,
-  confidence REAL NOT NULL, how TEXT NOT NULL, PRIMARY KEY(thread, commit_id));
+  confidence REAL NOT NULL, how TEXT NOT NULL, PRIMARY KEY(thread, anchor, commit_id));
 -- rowid = threads.rowid: FTS5 finds rows by rowid only (a lookup by an
 -- UNINDEXED column scans the whole table).
 CREATE VIRTUAL TABLE IF NOT EXISTS thread_text USING fts5(
@@ -540,25 +540,34 @@ std::string Index::resolve(std::string_view prefix) {
   return ids[0];
 }
 
-std::vector<CachedLocation> Index::cachedLocations(std::string_view thread) {
+std::vector<CachedLocation> Index::cachedLocations(std::string_view thread, std::string_view anchor) {
   auto& s = cached("SELECT commit_id, path, start_line, end_line, status, confidence, how FROM locations "
-                   "WHERE thread = ?");
-  s.bind(1, thread);
+                   "WHERE thread = ? AND anchor = ?");
+  s.bind(1, thread).bind(2, anchor);
   std::vector<CachedLocation> out;
   while (s.step())
-    out.push_back({s.text(0), s.text(1), static_cast<uint32_t>(s.integer(2)), static_cast<uint32_t>(s.integer(3)),
+    out.push_back({std::string(anchor), s.text(0), s.text(1), static_cast<uint32_t>(s.integer(2)), static_cast<uint32_t>(s.integer(3)),
                    s.text(4), s.real(5), s.text(6)});
   s.reset();
   return out;
 }
 
-void Index::cacheLocation(std::string_view thread, const CachedLocation& l) {
-  // A plain write: a cache entry lost to a concurrent writer is recomputed.
-  cached("INSERT OR REPLACE INTO locations(thread, commit_id, path, start_line, end_line, status, confidence, how) "
-         "VALUES(?,?,?,?,?,?,?,?)")
-      .bind(1, thread).bind(2, l.commit).bind(3, l.path).bind(4, int64_t{l.startLine}).bind(5, int64_t{l.endLine})
-      .bind(6, l.status).bind(7, l.confidence).bind(8, l.how)
-      .run();
+void Index::cacheLocations(const std::vector<std::pair<std::string, CachedLocation>>& threadLocations) {
+  sql::Transaction tx(*db_);
+  auto& insert = cached("INSERT OR REPLACE INTO locations(thread, anchor, commit_id, path, start_line, end_line, "
+                        "status, confidence, how) VALUES(?,?,?,?,?,?,?,?,?)");
+  // Only for threads still there (another process may have deleted one).
+  auto& exists = cached("SELECT 1 FROM threads WHERE id = ?");
+  for (const auto& [thread, l] : threadLocations) {
+    exists.bind(1, thread);
+    bool there = exists.step();
+    exists.reset();
+    if (!there) continue;
+    insert.bind(1, thread).bind(2, l.anchor).bind(3, l.commit).bind(4, l.path).bind(5, int64_t{l.startLine})
+        .bind(6, int64_t{l.endLine}).bind(7, l.status).bind(8, l.confidence).bind(9, l.how)
+        .run();
+  }
+  tx.commit();
 }
 
 std::vector<SearchHit> Index::search(std::string_view query, size_t limit) {

@@ -47,8 +47,12 @@ struct SearchHit {
   std::string snippet;
 };
 
-// A thread's place in one commit, as server/anchor located it.
+// A thread's place in one commit, as server/anchor located it from one
+// anchor (`anchor` identifies it: an answer about an anchor since replaced
+// by a move is never used, even if written after the move by a slower
+// process).
 struct CachedLocation {
+  std::string anchor;
   std::string commit;
   std::string path;
   uint32_t startLine = 0, endLine = 0;
@@ -90,10 +94,10 @@ class Index {
   // FTS5 over bodies and replies, best first.
   std::vector<SearchHit> search(std::string_view query, size_t limit);
 
-  // The location cache: every commit a thread was located at. Emptied for a
-  // thread whenever it is re-folded (a re-anchor changes the answer).
-  std::vector<CachedLocation> cachedLocations(std::string_view thread);
-  void cacheLocation(std::string_view thread, const CachedLocation&);
+  // The location cache: every commit a thread's anchor was located at.
+  // Emptied for a thread whenever it is re-folded.
+  std::vector<CachedLocation> cachedLocations(std::string_view thread, std::string_view anchor);
+  void cacheLocations(const std::vector<std::pair<std::string, CachedLocation>>& threadLocations);
 
   const std::string& path() const { return path_; }
 

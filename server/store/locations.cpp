@@ -22,8 +22,13 @@ anchor::Location fromCache(const CachedLocation& c) {
   return {c.path, c.startLine, c.endLine, parseStatus(c.status), c.confidence, c.how};
 }
 
-CachedLocation toCache(const std::string& commit, const anchor::Location& l) {
-  return {commit, l.path, l.startLine, l.endLine, std::string(anchor::toString(l.status)), l.confidence, l.how};
+// What identifies an anchor in the cache.
+std::string anchorKey(const Anchor& a) {
+  return a.commit + ":" + a.blob + ":" + std::to_string(a.startLine) + "-" + std::to_string(a.endLine) + ":" + a.path;
+}
+
+CachedLocation toCache(const std::string& anchor, const std::string& commit, const anchor::Location& l) {
+  return {anchor, commit, l.path, l.startLine, l.endLine, std::string(anchor::toString(l.status)), l.confidence, l.how};
 }
 
 std::optional<git_oid> oidOf(std::string_view hex) {
@@ -72,10 +77,25 @@ Locations::Locations(Store& store) : store_(store), locator_(store.repository())
   }
 }
 
-Locations::~Locations() = default;
+Locations::~Locations() {
+  try {
+    flush();
+  } catch (const std::exception& e) {
+    TACIT_LOG(Warn) << "caching locations: " << e.what();
+  }
+}
+
+void Locations::flush() {
+  if (pending_.empty()) return;
+  store_.index().cacheLocations(pending_);
+  pending_.clear();
+}
 
 anchor::Location Locations::atCommit(const Thread& thread, const std::string& commit) {
-  auto cached = store_.index().cachedLocations(thread.id);
+  const std::string key = anchorKey(thread.anchor);
+  auto cached = store_.index().cachedLocations(thread.id, key);
+  for (const auto& [id, c] : pending_)
+    if (id == thread.id && c.anchor == key) cached.push_back(c);
   for (const auto& c : cached)
     if (c.commit == commit) return fromCache(c);
 
@@ -127,7 +147,7 @@ anchor::Location Locations::atCommit(const Thread& thread, const std::string& co
     located.endLine = base->endLine;
     located.how = "not found; last seen at " + base->commit.substr(0, 12);
   }
-  store_.index().cacheLocation(thread.id, toCache(commit, located));
+  pending_.emplace_back(thread.id, toCache(key, commit, located));
   return located;
 }
 

@@ -7,8 +7,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "server/anchor/anchor.h"
+#include "server/store/index.h"
 #include "server/store/thread.h"
 
 namespace tacit::store {
@@ -21,6 +24,7 @@ Anchor fromRecorded(const anchor::Recorded&);
 class Locations {
  public:
   explicit Locations(Store& store);
+  // Writes what was located to the index's cache (flush).
   ~Locations();
 
   // At a commit (40 hex).
@@ -29,10 +33,15 @@ class Locations {
   // by text alone in a repository without commits).
   anchor::Location inWorkTree(const Thread& thread);
 
+  // New answers go to the cache in one transaction (one per answer would
+  // cost a commit each); the destructor flushes too, logging a failure.
+  void flush();
+
  private:
   Store& store_;
   anchor::Locator locator_;
   std::string head_;  // "" before the first commit
+  std::vector<std::pair<std::string, CachedLocation>> pending_;  // (thread, location)
 };
 
 }  // namespace tacit::store

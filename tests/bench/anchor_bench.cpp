@@ -736,14 +736,15 @@ int main(int argc, char** argv) {
   }
 
   // ---- tacit against the truth, every anchor.
-  enum Outcome { Right, RightPlaceOtherStatus, SameTextElsewhere, Missed, Wrong, Errors, kOutcomes };
-  const char* outcomeNames[] = {"right", "right place, other status", "same text elsewhere", "orphaned",
-                                "WRONG PLACE AS FOUND", "error"};
+  enum Outcome { Right, RightPlaceOtherStatus, Near, SameTextElsewhere, Missed, Wrong, Errors, kOutcomes };
+  const char* outcomeNames[] = {"right", "right place, other status", "next to it", "same text elsewhere",
+                                "orphaned", "WRONG PLACE AS FOUND", "error"};
   size_t outcomes[4][kOutcomes] = {};
   size_t statusCount[4][4] = {};
   size_t movesRight = 0, movesIntact = 0, movesChanged = 0, movesChangedRight = 0;
   std::vector<std::string> wrong, missed;
   size_t wrongGeneric = 0;
+  std::map<std::string, size_t> wrongHow;
   for (size_t i = 0; i < anchors.size(); ++i) {
     const Anchor& a = anchors[i];
     const Location& l = got[i];
@@ -760,8 +761,12 @@ int main(int argc, char** argv) {
     if (a.truth == Truth::Deleted) {
       o = found ? Wrong : Right;
     } else if (a.truth == Truth::Changed) {
+      // Right when it overlaps what survives; next to it (not wrong) within
+      // the context lines of it, where the lines that were edited away were.
       const bool overlaps = samePath && l.startLine <= a.truthEnd && l.endLine >= a.truthStart;
-      o = !found ? Missed : overlaps ? Right : Wrong;
+      const bool near = samePath && l.startLine <= a.truthEnd + kContextLines &&
+                        l.endLine + kContextLines >= a.truthStart;
+      o = !found ? Missed : overlaps ? Right : near ? Near : Wrong;
     } else if (!found) {
       o = Missed;
     } else if (sameLines) {
@@ -780,7 +785,16 @@ int main(int argc, char** argv) {
                   sim.files[a.file].path.c_str(), a.start, a.end, a.commit,
                   sim.files[a.truthFile].path.c_str(), a.truthStart, a.truthEnd,
                   truthLabels[t], describe(l).c_str());
-    if (o == Wrong) wrong.push_back(b), wrongGeneric += a.generic;
+    if (o == Wrong) {
+      wrong.push_back(b);
+      wrongGeneric += a.generic;
+      // By the step that answered, without the path: "search in <file>" or "search in other files".
+      std::string how = l.how;
+      if (how.rfind("search in ", 0) == 0 && how.rfind("search in other files", 0) != 0)
+        how = std::string("search in the file") +
+              (how.find("equally good") != std::string::npos ? " (one of several equally good places)" : "");
+      ++wrongHow[how];
+    }
     if (o == Missed && a.truth != Truth::Changed) missed.push_back(b);
     if (a.onMovedBlock && a.truth == Truth::IntactMoved) ++movesIntact, movesRight += o == Right;
     if (a.onMovedBlock && a.truth == Truth::Changed && a.truthFile != a.file)
@@ -847,6 +861,7 @@ int main(int argc, char** argv) {
   std::printf("  moved to another file: %zu of %zu intact moved anchors found at the right lines; %zu of %zu "
               "edited ones at the right place\n",
               movesRight, movesIntact, movesChangedRight, movesChanged);
+  for (const auto& [how, count] : wrongHow) std::printf("  wrong places from \"%s\": %zu\n", how.c_str(), count);
   size_t shown = 0;
   for (const auto& w : wrong)
     if (shown++ < 20) std::printf("  wrong: %s\n", w.c_str());

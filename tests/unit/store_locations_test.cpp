@@ -1,0 +1,133 @@
+// Locations: threads located through a real repository's history with the
+// index's cache — answers reused per commit, later commits reached from the
+// nearest cached one, and nothing reused across a re-anchor.
+#include "server/store/locations.h"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "server/store/store.h"
+#include "tests/unit/temp_repo.h"
+
+namespace {
+
+using namespace tacit::store;
+namespace anchor = tacit::anchor;
+using tacit::test::TempRepo;
+
+class Repo {
+ public:
+  Repo() {
+    git("config user.name Ada");
+    git("config user.email ada@example.com");
+  }
+  void git(const std::string& args) {
+    std::string command = "git -C '" + repo_.dir().string() + "' " + args + " >/dev/null 2>&1";
+    REQUIRE(std::system(command.c_str()) == 0);
+  }
+  void write(const std::string& path, const std::string& content) {
+    std::ofstream(repo_.dir() / path, std::ios::binary) << content;
+  }
+  std::string commit(const std::string& message) {
+    git("add -A");
+    git("commit -q -m '" + message + "'");
+    std::string out;
+    FILE* pipe = popen(("git -C '" + repo_.dir().string() + "' rev-parse HEAD").c_str(), "r");
+    char buf[64];
+    while (fgets(buf, sizeof buf, pipe)) out += buf;
+    pclose(pipe);
+    return out.substr(0, 40);
+  }
+  std::string dir() const { return repo_.dir().string(); }
+
+ private:
+  TempRepo repo_;
+};
+
+std::string numbered(int from, int to) {
+  std::string out;
+  for (int i = from; i <= to; ++i) out += "int value_" + std::to_string(i) + " = compute(" + std::to_string(i) + ");\n";
+  return out;
+}
+
+TEST_CASE("locations are cached per commit and reached forward from the nearest one", "[store][locations]") {
+  Repo repo;
+  repo.write("a.cpp", numbered(1, 40));
+  const std::string c1 = repo.commit("one");
+  auto store = Store::open(repo.dir());
+  Store::NewThread t;
+  t.body = "about ten";
+  t.anchor = fromRecorded(*anchor::record("a.cpp", c1, numbered(1, 40), 10, 12));
+  const std::string id = store->createThread(t);
+  store->refresh();
+  const Thread thread = *store->index().get(id);
+
+  anchor::Location first;
+  {
+    Locations locations(*store);
+    first = locations.atCommit(thread, c1);
+    CHECK(first.status == anchor::Status::Exact);
+    CHECK(first.startLine == 10);
+  }
+  // Three lines above, then two more: each commit moves forward from the last.
+  repo.write("a.cpp", "// a\n// b\n// c\n" + numbered(1, 40));
+  const std::string c2 = repo.commit("two");
+  repo.write("a.cpp", "// a\n// b\n// c\n// d\n// e\n" + numbered(1, 40));
+  const std::string c3 = repo.commit("three");
+  anchor::Location at2, at3;
+  {
+    Locations locations(*store);
+    at2 = locations.atCommit(thread, c2);
+    at3 = locations.atCommit(thread, c3);
+  }
+  CHECK(at2.startLine == 13);
+  CHECK(at2.how.find("(from " + c1.substr(0, 12) + ")") != std::string::npos);
+  CHECK(at3.startLine == 15);
+  CHECK(at3.status == anchor::Status::Exact);
+  CHECK(at3.how.find("(from " + c2.substr(0, 12) + ")") != std::string::npos);
+  {
+    Locations locations(*store);  // a new reader gets the cached answers
+    CHECK(locations.atCommit(thread, c3) == at3);
+    CHECK(locations.atCommit(thread, c1) == first);
+  }
+
+  // Re-anchored by hand: no answer about the old anchor is reused.
+  auto moved = anchor::record("a.cpp", c3, "// a\n// b\n// c\n// d\n// e\n" + numbered(1, 40), 30, 30);
+  store->addEvent(id, EventType::Reanchor, {{"anchor", toJson(fromRecorded(*moved))}});
+  store->refresh();
+  const Thread after = *store->index().get(id);
+  Locations locations(*store);
+  anchor::Location now = locations.atCommit(after, c3);
+  CHECK(now.startLine == 30);
+  CHECK(now.endLine == 30);
+  CHECK(now.status == anchor::Status::Exact);
+}
+
+TEST_CASE("a thread deleted from the code is orphaned where it was last seen", "[store][locations]") {
+  Repo repo;
+  repo.write("a.cpp", numbered(1, 40));
+  const std::string c1 = repo.commit("one");
+  auto store = Store::open(repo.dir());
+  Store::NewThread t;
+  t.body = "about ten";
+  t.anchor = fromRecorded(*anchor::record("a.cpp", c1, numbered(1, 40), 10, 12));
+  const std::string id = store->createThread(t);
+  store->refresh();
+  const Thread thread = *store->index().get(id);
+
+  repo.write("a.cpp", numbered(1, 5) + "// moved down\n" + numbered(6, 40));  // lines 10-12 now at 11-13
+  const std::string c2 = repo.commit("two");
+  repo.write("a.cpp", numbered(1, 5) + "// moved down\n" + numbered(6, 9) + numbered(13, 40));
+  const std::string c3 = repo.commit("three");
+  Locations locations(*store);
+  CHECK(locations.atCommit(thread, c2).startLine == 11);
+  anchor::Location gone = locations.atCommit(thread, c3);
+  CHECK(gone.status == anchor::Status::Orphaned);
+  CHECK(gone.startLine == 11);  // last seen at c2, not where it was made
+  CHECK(gone.confidence < anchor::kFoundThreshold);
+}
+
+}  // namespace
