@@ -11,40 +11,22 @@
 #include <unordered_set>
 #include <utility>
 
+#include "server/git/handles.h"
 #include "server/log/log.h"
 
 namespace tacit::anchor {
 namespace {
 
-// ---- libgit2 handles ------------------------------------------------------
-
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-template <typename T, void (*Free)(T*)>
-using Owned = std::unique_ptr<T, Deleter<T, Free>>;
-using Object = Owned<git_object, git_object_free>;
-using Commit = Owned<git_commit, git_commit_free>;
-using Tree = Owned<git_tree, git_tree_free>;
-using TreeEntry = Owned<git_tree_entry, git_tree_entry_free>;
-using Blob = Owned<git_blob, git_blob_free>;
-using Diff = Owned<git_diff, git_diff_free>;
-using Odb = Owned<git_odb, git_odb_free>;
-using RevWalk = Owned<git_revwalk, git_revwalk_free>;
-
-std::string toHex(const git_oid& oid) {
-  char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof buf, &oid);
-  return buf;
-}
-
-std::optional<git_oid> parseOid(std::string_view hex) {
-  if (hex.size() != GIT_OID_HEXSZ) return std::nullopt;
-  git_oid oid;
-  if (git_oid_fromstrn(&oid, hex.data(), hex.size()) != 0) return std::nullopt;
-  return oid;
-}
+using git::Blob;
+using git::Commit;
+using git::Diff;
+using git::Object;
+using git::Odb;
+using git::parseOid;
+using git::RevWalk;
+using git::toHex;
+using git::Tree;
+using git::TreeEntry;
 
 // ---- Text -----------------------------------------------------------------
 

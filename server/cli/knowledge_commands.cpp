@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 
 #include "server/anchor/anchor.h"
+#include "server/git/handles.h"
 #include "server/store/event_log.h"
 #include "server/store/locations.h"
 #include "server/store/store.h"
@@ -64,28 +65,18 @@ std::string repositoryPath(const store::Store& s, const std::string& path) {
   return relative;
 }
 
-struct GitObject {
-  git_object* object = nullptr;
-  ~GitObject() { git_object_free(object); }
-};
-
-std::string oidString(const git_oid* oid) {
-  char buffer[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buffer, sizeof buffer, oid);
-  return buffer;
-}
-
 // The commit REV names, or HEAD when rev is empty ("" for an unborn HEAD).
 std::string resolveCommit(git_repository* repo, const std::string& rev) {
-  GitObject obj;
-  if (git_revparse_single(&obj.object, repo, rev.empty() ? "HEAD" : rev.c_str()) != 0) {
+  git_object* raw = nullptr;
+  if (git_revparse_single(&raw, repo, rev.empty() ? "HEAD" : rev.c_str()) != 0) {
     if (rev.empty()) return std::string(40, '0');  // no commit yet
     throw StoreError("unknown revision " + rev);
   }
-  GitObject commit;
-  if (git_object_peel(&commit.object, obj.object, GIT_OBJECT_COMMIT) != 0)
-    throw StoreError("not a commit: " + rev);
-  return oidString(git_object_id(commit.object));
+  git::Object obj(raw);
+  git_object* peeled = nullptr;
+  if (git_object_peel(&peeled, obj.get(), GIT_OBJECT_COMMIT) != 0) throw StoreError("not a commit: " + rev);
+  git::Object commit(peeled);
+  return git::toHex(*git_object_id(commit.get()));
 }
 
 // Captures an anchor: the lines and three lines of context, from the work
@@ -104,13 +95,9 @@ store::Anchor captureAnchor(store::Store& s, const std::string& spec, const std:
     buffer << in.rdbuf();
     content = buffer.str();
   } else {
-    GitObject blob;
-    std::string expr = anchor.commit + ":" + anchor.path;
-    if (git_revparse_single(&blob.object, s.repository(), expr.c_str()) != 0 ||
-        git_object_type(blob.object) != GIT_OBJECT_BLOB)
-      throw StoreError("no such file at " + rev + ": " + anchor.path);
-    auto* b = reinterpret_cast<git_blob*>(blob.object);
-    content.assign(static_cast<const char*>(git_blob_rawcontent(b)), static_cast<size_t>(git_blob_rawsize(b)));
+    auto file = anchor::Locator(s.repository()).read(anchor.commit, anchor.path);
+    if (!file) throw StoreError("no such file at " + rev + ": " + anchor.path);
+    content = std::move(*file);
   }
   auto recorded = anchor::record(anchor.path, anchor.commit, content, lines.start, lines.end);
   if (!recorded)

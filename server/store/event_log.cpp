@@ -20,27 +20,22 @@
 #include <utility>
 #include <vector>
 
+#include "server/git/handles.h"
 #include "server/log/log.h"
 
 namespace tacit::store {
 namespace {
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-template <typename T, void (*Free)(T*)>
-using Owned = std::unique_ptr<T, Deleter<T, Free>>;
-
-using Reference = Owned<git_reference, git_reference_free>;
-using RefIterator = Owned<git_reference_iterator, git_reference_iterator_free>;
-using Commit = Owned<git_commit, git_commit_free>;
-using Tree = Owned<git_tree, git_tree_free>;
-using TreeBuilder = Owned<git_treebuilder, git_treebuilder_free>;
-using Signature = Owned<git_signature, git_signature_free>;
-using Object = Owned<git_object, git_object_free>;
-using Odb = Owned<git_odb, git_odb_free>;
-using OdbObject = Owned<git_odb_object, git_odb_object_free>;
+using git::Commit;
+using git::Object;
+using git::Odb;
+using git::OdbObject;
+using git::RefIterator;
+using git::Reference;
+using git::Signature;
+using git::toHex;
+using git::Tree;
+using git::TreeBuilder;
 
 // The names are fixed width so that git's tree order is numeric order, which
 // is what lets maxLamport read only the last entries. 6 bucket digits cap the
@@ -83,12 +78,6 @@ std::string lastGitError(int code) {
 
 void check(int code, std::string_view what) {
   if (code < 0) fail(what, code);
-}
-
-std::string toHex(const git_oid& oid) {
-  char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof buf, &oid);
-  return buf;
 }
 
 git_oid parseObjectId(std::string_view hex) {

@@ -6,6 +6,7 @@
 #include <limits>
 #include <sstream>
 
+#include "server/git/handles.h"
 #include "server/log/log.h"
 #include "server/store/store.h"
 
@@ -31,16 +32,11 @@ CachedLocation toCache(const std::string& anchor, const std::string& commit, con
   return {anchor, commit, l.path, l.startLine, l.endLine, std::string(anchor::toString(l.status)), l.confidence, l.how};
 }
 
-std::optional<git_oid> oidOf(std::string_view hex) {
-  git_oid oid;
-  if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstrn(&oid, hex.data(), hex.size()) != 0) return std::nullopt;
-  return oid;
-}
 
 // How many commits `descendant` is ahead of `ancestor`, or nullopt when
 // `ancestor` is not one of its ancestors.
 std::optional<size_t> aheadOf(git_repository* repo, std::string_view ancestor, std::string_view descendant) {
-  auto a = oidOf(ancestor), d = oidOf(descendant);
+  auto a = git::parseOid(ancestor), d = git::parseOid(descendant);
   if (!a || !d) return std::nullopt;
   if (git_oid_equal(&*a, &*d)) return 0;
   if (git_graph_descendant_of(repo, &*d, &*a) != 1) return std::nullopt;
@@ -71,9 +67,7 @@ Anchor fromRecorded(const anchor::Recorded& r) {
 Locations::Locations(Store& store) : store_(store), locator_(store.repository()) {
   git_oid oid;
   if (git_reference_name_to_id(&oid, store.repository(), "HEAD") == 0) {
-    char hex[GIT_OID_HEXSZ + 1];
-    git_oid_tostr(hex, sizeof hex, &oid);
-    head_ = hex;
+    head_ = git::toHex(oid);
   }
 }
 

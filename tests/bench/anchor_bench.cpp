@@ -18,6 +18,13 @@
 // lineage present, unedited, consecutive; in its file or moved to another),
 // changed (some lines survive, edited or split; the expected place spans the
 // survivors) or deleted (none survive: the only right answer is Orphaned).
+// Each answer of tacit is then: right (intact: Exact or Moved at those very
+// lines; changed: found overlapping the survivors; deleted: Orphaned), right
+// place with another status, next to it (changed: within kContextLines of the
+// survivors, where the edited-away lines were), same text elsewhere (the
+// anchored text byte for byte at another place: duplicate lines make that
+// ambiguous, not wrong), orphaned (a miss; acceptable for changed), or a wrong
+// place reported as found, which the engine promises never to give.
 //
 //   tacit, one Locator       every anchor through one Locator on one open
 //                            repository (libgit2's own caches warm up as it goes)
@@ -40,10 +47,11 @@
 // does not follow), which is the same walk and the same diffs; its output must
 // show no commit touching a range git found intact, a check of the agreement
 // by `git log -L` itself. Both git commands are timed; the goal's ratio is
-// against `git log -L` alone, so it flatters git.
+// against `git log -L` alone, which favours git (it needs both to answer).
 //
 // "Cold" is per process or per Locator: the generated pack stays in the OS
-// page cache for both sides (dropping it would need root and disturb others).
+// page cache for both sides (dropping it would slow every other process on
+// the machine).
 //
 // Usage: tacit-bench-anchor [--commits N=5000] [--files F=20] [--anchors A=1000] [--git-sample S=40]
 //                           [--seed X=1] [--keep 1]
@@ -742,7 +750,7 @@ int main(int argc, char** argv) {
   size_t outcomes[4][kOutcomes] = {};
   size_t statusCount[4][4] = {};
   size_t movesRight = 0, movesIntact = 0, movesChanged = 0, movesChangedRight = 0;
-  std::vector<std::string> wrong, missed;
+  std::vector<std::string> wrong, missed, ambiguous;
   size_t wrongGeneric = 0;
   std::map<std::string, size_t> wrongHow;
   for (size_t i = 0; i < anchors.size(); ++i) {
@@ -796,6 +804,7 @@ int main(int argc, char** argv) {
       ++wrongHow[how];
     }
     if (o == Missed && a.truth != Truth::Changed) missed.push_back(b);
+    if (o == SameTextElsewhere) ambiguous.push_back(b);
     if (a.onMovedBlock && a.truth == Truth::IntactMoved) ++movesIntact, movesRight += o == Right;
     if (a.onMovedBlock && a.truth == Truth::Changed && a.truthFile != a.file)
       ++movesChanged, movesChangedRight += o == Right;
@@ -807,15 +816,16 @@ int main(int argc, char** argv) {
   const double logPer = gitLog / s, blamePer = gitBlame / s, allPer = tacitAll / n;
   const double coldPer = tacitCold / double(std::max<size_t>(coldRuns, 1));
   std::printf("\n%-44s %12s %10s %10s\n", "measure (per anchor)", "seconds", "ratio", "speedup");
-  std::printf("%-44s %12.6f %10s %10s\n", "baseline: git log -L OLD..HEAD", logPer, "1.00", "1.0x");
-  std::printf("%-44s %12.6f %10.3f %9.1fx\n", "git blame --reverse OLD..HEAD", blamePer, blamePer / logPer,
-              logPer / blamePer);
-  if (coldRuns)
-    std::printf("%-44s %12.6f %10.5f %9.1fx\n", "tacit locate, cold (new repo + Locator)", coldPer,
-                coldPer / logPer, logPer / coldPer);
-  if (located)
-    std::printf("%-44s %12.6f %10.5f %9.1fx\n", "tacit locate, all anchors, one Locator", allPer,
-                allPer / logPer, logPer / allPer);
+  auto row = [&](const char* name, double seconds) {
+    if (logPer > 0) std::printf("%-44s %12.6f %10.5f %9.1fx\n", name, seconds, seconds / logPer, logPer / seconds);
+    else std::printf("%-44s %12.6f\n", name, seconds);
+  };
+  if (!sample.empty()) {
+    std::printf("%-44s %12.6f %10s %10s\n", "baseline: git log -L OLD..HEAD", logPer, "1.00", "1.0x");
+    row("git blame --reverse OLD..HEAD", blamePer);
+  }
+  if (coldRuns) row("tacit locate, cold (new repo + Locator)", coldPer);
+  if (located) row("tacit locate, all anchors, one Locator", allPer);
   // Where tacit's time goes: anchors a diff maps cost less than those that need a search.
   std::printf("tacit per anchor by truth, mean / slowest ms:");
   for (int t = 0; t < 4; ++t)
@@ -861,13 +871,17 @@ int main(int argc, char** argv) {
   std::printf("  moved to another file: %zu of %zu intact moved anchors found at the right lines; %zu of %zu "
               "edited ones at the right place\n",
               movesRight, movesIntact, movesChangedRight, movesChanged);
-  for (const auto& [how, count] : wrongHow) std::printf("  wrong places from \"%s\": %zu\n", how.c_str(), count);
+  for (const auto& [how, count] : wrongHow)
+    std::printf("  wrong places from \"%s\": %zu\n", how.c_str(), count);
   size_t shown = 0;
   for (const auto& w : wrong)
     if (shown++ < 20) std::printf("  wrong: %s\n", w.c_str());
   shown = 0;
   for (const auto& m : missed)
     if (shown++ < 20) std::printf("  missed: %s\n", m.c_str());
+  shown = 0;
+  for (const auto& m : ambiguous)
+    if (shown++ < 5) std::printf("  same text elsewhere: %s\n", m.c_str());
   for (size_t i = 0, e = 0; i < anchors.size() && e < 3; ++i)
     if (!errors[i].empty()) std::printf("  error: anchor %zu: %s\n", i, errors[i].c_str()), ++e;
 

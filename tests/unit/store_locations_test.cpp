@@ -53,21 +53,34 @@ std::string numbered(int from, int to) {
   return out;
 }
 
+// a.cpp of 40 lines committed, and a note on its lines 10-12.
+struct NoteOnTen {
+  explicit NoteOnTen(Repo& repo) {
+    repo.write("a.cpp", numbered(1, 40));
+    commit = repo.commit("one");
+    store = Store::open(repo.dir());
+    Store::NewThread t;
+    t.body = "about ten";
+    t.anchor = fromRecorded(*anchor::record("a.cpp", commit, numbered(1, 40), 10, 12));
+    const std::string id = store->createThread(t);
+    store->refresh();
+    thread = *store->index().get(id);
+  }
+  std::unique_ptr<Store> store;
+  std::string commit;
+  Thread thread;
+};
+
 TEST_CASE("locations are cached per commit and reached forward from the nearest one", "[store][locations]") {
   Repo repo;
-  repo.write("a.cpp", numbered(1, 40));
-  const std::string c1 = repo.commit("one");
-  auto store = Store::open(repo.dir());
-  Store::NewThread t;
-  t.body = "about ten";
-  t.anchor = fromRecorded(*anchor::record("a.cpp", c1, numbered(1, 40), 10, 12));
-  const std::string id = store->createThread(t);
-  store->refresh();
-  const Thread thread = *store->index().get(id);
+  NoteOnTen note(repo);
+  Store& s = *note.store;
+  const std::string& c1 = note.commit;
+  const Thread& thread = note.thread;
 
   anchor::Location first;
   {
-    Locations locations(*store);
+    Locations locations(s);
     first = locations.atCommit(thread, c1);
     CHECK(first.status == anchor::Status::Exact);
     CHECK(first.startLine == 10);
@@ -79,7 +92,7 @@ TEST_CASE("locations are cached per commit and reached forward from the nearest 
   const std::string c3 = repo.commit("three");
   anchor::Location at2, at3;
   {
-    Locations locations(*store);
+    Locations locations(s);
     at2 = locations.atCommit(thread, c2);
     at3 = locations.atCommit(thread, c3);
   }
@@ -89,17 +102,17 @@ TEST_CASE("locations are cached per commit and reached forward from the nearest 
   CHECK(at3.status == anchor::Status::Exact);
   CHECK(at3.how.find("(from " + c2.substr(0, 12) + ")") != std::string::npos);
   {
-    Locations locations(*store);  // a new reader gets the cached answers
+    Locations locations(s);  // a new reader gets the cached answers
     CHECK(locations.atCommit(thread, c3) == at3);
     CHECK(locations.atCommit(thread, c1) == first);
   }
 
   // Re-anchored by hand: no answer about the old anchor is reused.
   auto moved = anchor::record("a.cpp", c3, "// a\n// b\n// c\n// d\n// e\n" + numbered(1, 40), 30, 30);
-  store->addEvent(id, EventType::Reanchor, {{"anchor", toJson(fromRecorded(*moved))}});
-  store->refresh();
-  const Thread after = *store->index().get(id);
-  Locations locations(*store);
+  s.addEvent(thread.id, EventType::Reanchor, {{"anchor", toJson(fromRecorded(*moved))}});
+  s.refresh();
+  const Thread after = *s.index().get(thread.id);
+  Locations locations(s);
   anchor::Location now = locations.atCommit(after, c3);
   CHECK(now.startLine == 30);
   CHECK(now.endLine == 30);
@@ -108,21 +121,15 @@ TEST_CASE("locations are cached per commit and reached forward from the nearest 
 
 TEST_CASE("a thread deleted from the code is orphaned where it was last seen", "[store][locations]") {
   Repo repo;
-  repo.write("a.cpp", numbered(1, 40));
-  const std::string c1 = repo.commit("one");
-  auto store = Store::open(repo.dir());
-  Store::NewThread t;
-  t.body = "about ten";
-  t.anchor = fromRecorded(*anchor::record("a.cpp", c1, numbered(1, 40), 10, 12));
-  const std::string id = store->createThread(t);
-  store->refresh();
-  const Thread thread = *store->index().get(id);
+  NoteOnTen note(repo);
+  Store& s = *note.store;
+  const Thread& thread = note.thread;
 
   repo.write("a.cpp", numbered(1, 5) + "// moved down\n" + numbered(6, 40));  // lines 10-12 now at 11-13
   const std::string c2 = repo.commit("two");
   repo.write("a.cpp", numbered(1, 5) + "// moved down\n" + numbered(6, 9) + numbered(13, 40));
   const std::string c3 = repo.commit("three");
-  Locations locations(*store);
+  Locations locations(s);
   CHECK(locations.atCommit(thread, c2).startLine == 11);
   anchor::Location gone = locations.atCommit(thread, c3);
   CHECK(gone.status == anchor::Status::Orphaned);
