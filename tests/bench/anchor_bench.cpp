@@ -817,8 +817,10 @@ int main(int argc, char** argv) {
   const double coldPer = tacitCold / double(std::max<size_t>(coldRuns, 1));
   std::printf("\n%-44s %12s %10s %10s\n", "measure (per anchor)", "seconds", "ratio", "speedup");
   auto row = [&](const char* name, double seconds) {
-    if (logPer > 0) std::printf("%-44s %12.6f %10.5f %9.1fx\n", name, seconds, seconds / logPer, logPer / seconds);
-    else std::printf("%-44s %12.6f\n", name, seconds);
+    if (logPer > 0)
+      std::printf("%-44s %12.6f %10.5f %9.1fx\n", name, seconds, seconds / logPer, logPer / seconds);
+    else
+      std::printf("%-44s %12.6f\n", name, seconds);
   };
   if (!sample.empty()) {
     std::printf("%-44s %12.6f %10s %10s\n", "baseline: git log -L OLD..HEAD", logPer, "1.00", "1.0x");
