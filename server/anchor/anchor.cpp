@@ -187,49 +187,74 @@ std::optional<Mapped> mapRange(const std::vector<Hunk>& hunks, uint32_t start, u
 
 // ---- Search -----------------------------------------------------------------
 
-// A place found by search, not by the diff, must hold nearly the anchored
-// text: lines that merely look alike (the neighbours of deleted lines, the
-// next case of a switch) are not the lines the note was about.
+// A place found by search, not by the diff, must hold the anchored text
+// (up to whitespace), or nearly hold it *and* sit among its context lines:
+// lines that merely look alike (the neighbours of deleted lines, the next
+// case of a switch, the same statement on another variable) are not the
+// lines the note was about.
 constexpr double kSearchMinQuote = 0.8;
+constexpr double kSearchMinContext = 0.75;
+constexpr int64_t kEditedReach = 100;  // lines from where they were expected
+// Candidates start from anchored lines that occur at most this often in the
+// file (the rarest ones when none does), at most kMaxCandidates of them,
+// nearest to where the lines were expected first.
+constexpr size_t kRareLine = 8;
+constexpr size_t kMaxCandidates = 64;
 
 struct Candidate {
   std::string path;
   uint32_t start = 0, end = 0;
-  double score = 0;     // 0..1
-  bool sameText = false;  // equal up to whitespace
+  double score = 0;       // 0..1
+  bool sameText = false;  // the same tokens in the same order: equal up to whitespace
 };
 
-// The best place for the anchored lines in one file's lines, by quote,
-// context and distance from `expected` (1-based; 0 = no expectation).
-// Candidates start where some anchored line (trimmed, non-trivial) appears,
-// shifted by that line's offset in the anchor.
+// A line worth searching by: some word in it, not just a brace or a blank.
+bool significant(std::string_view line) {
+  std::string_view t = trimmed(line);
+  return t.size() >= 3 && std::any_of(t.begin(), t.end(), isWord);
+}
+
+// The places in one file's lines that may hold the anchored lines, scored by
+// quote, context and distance from `expected` (1-based; 0 = no expectation).
 std::vector<Candidate> searchFile(const Recorded& anchor, const std::vector<std::string_view>& quote,
                                   const Tokens& quoteTokens, const std::string& path,
                                   const std::vector<std::string_view>& lines, uint32_t expected) {
   std::vector<Candidate> out;
   const size_t n = quote.size();
   if (n == 0 || lines.empty()) return out;
-  std::unordered_map<std::string_view, std::vector<size_t>> offsets;  // trimmed anchored line → offsets
-  for (size_t i = 0; i < n; ++i) {
-    std::string_view t = trimmed(quote[i]);
-    if (t.size() >= 3 || n == 1) offsets[t].push_back(i);
-  }
-  std::unordered_set<int64_t> starts;
+  // Where each significant anchored line occurs in the file.
+  std::unordered_map<std::string_view, std::vector<size_t>> occurrences;
+  for (size_t i = 0; i < n; ++i)
+    if (significant(quote[i])) occurrences.emplace(trimmed(quote[i]), std::vector<size_t>{});
   for (size_t j = 0; j < lines.size(); ++j) {
-    auto it = offsets.find(trimmed(lines[j]));
-    if (it == offsets.end()) continue;
-    for (size_t i : it->second) {
-      int64_t s = static_cast<int64_t>(j) - static_cast<int64_t>(i);
-      if (s >= 0 && static_cast<size_t>(s) < lines.size()) starts.insert(s);
-    }
+    auto it = occurrences.find(trimmed(lines[j]));
+    if (it != occurrences.end()) it->second.push_back(j);
   }
-  // Every line edited (or a one-line anchor rewritten): a small file is
-  // scanned whole around where the lines were expected.
+  size_t rarest = std::numeric_limits<size_t>::max();
+  for (const auto& [line, at] : occurrences)
+    if (!at.empty()) rarest = std::min(rarest, at.size());
+  std::vector<int64_t> starts;
+  for (size_t i = 0; i < n; ++i) {
+    if (!significant(quote[i])) continue;
+    const auto& at = occurrences[trimmed(quote[i])];
+    if (at.empty() || at.size() > std::max(kRareLine, rarest)) continue;
+    for (size_t j : at) starts.push_back(static_cast<int64_t>(j) - static_cast<int64_t>(i));
+  }
+  // Every line edited (or a one-line anchor rewritten): the lines around
+  // where they were expected.
   if (starts.empty() && expected > 0) {
-    int64_t from = std::max<int64_t>(0, static_cast<int64_t>(expected) - 1 - 200);
-    int64_t to = std::min<int64_t>(static_cast<int64_t>(lines.size()), static_cast<int64_t>(expected) - 1 + 200);
-    for (int64_t s = from; s < to; ++s) starts.insert(s);
+    for (int64_t d = -50; d <= 50; ++d) starts.push_back(static_cast<int64_t>(expected) - 1 + d);
   }
+  const int64_t want = expected > 0 ? static_cast<int64_t>(expected) - 1 : 0;
+  std::sort(starts.begin(), starts.end(), [&](int64_t a, int64_t b) {
+    return std::make_pair(std::abs(a - want), a) < std::make_pair(std::abs(b - want), b);
+  });
+  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+  starts.erase(std::remove_if(starts.begin(), starts.end(),
+                              [&](int64_t s) { return s < 0 || static_cast<size_t>(s) >= lines.size(); }),
+               starts.end());
+  if (starts.size() > kMaxCandidates) starts.resize(kMaxCandidates);
+
   auto beforeText = splitLines(anchor.before);
   auto afterText = splitLines(anchor.after);
   const Tokens beforeTokens = tokens(beforeText, 0, beforeText.size());
@@ -240,7 +265,7 @@ std::vector<Candidate> searchFile(const Recorded& anchor, const std::vector<std:
     // The window ends where the anchor's last line reappears near n lines
     // on (the block grew or shrank), else after n lines.
     size_t end = std::min(lines.size(), start + n);
-    if (lastQuote.size() >= 3 && !(end > start && trimmed(lines[end - 1]) == lastQuote)) {
+    if (significant(lastQuote) && !(end > start && trimmed(lines[end - 1]) == lastQuote)) {
       for (size_t k = start; k < std::min(lines.size(), start + 2 * n + 2); ++k)
         if (trimmed(lines[k]) == lastQuote && k + 1 >= start + (n + 1) / 2) {
           end = k + 1;
@@ -248,19 +273,23 @@ std::vector<Candidate> searchFile(const Recorded& anchor, const std::vector<std:
         }
     }
     const Tokens window = tokens(lines, start, end);
-    double quoteScore = similarity(quoteTokens, window);
+    const bool sameText = window == quoteTokens;
+    const double quoteScore = sameText ? 1.0 : similarity(quoteTokens, window);
     if (quoteScore < kSearchMinQuote) continue;
-    double contextScore = 0, contextWeight = 0;
+    // Context: the better side (code on one side may have changed too).
+    double context = (beforeTokens.empty() && afterTokens.empty()) ? 1.0 : 0.0;
     if (!beforeTokens.empty()) {
       size_t from = start >= beforeText.size() ? start - beforeText.size() : 0;
-      contextScore += similarity(beforeTokens, tokens(lines, from, start));
-      contextWeight += 1;
+      context = std::max(context, similarity(beforeTokens, tokens(lines, from, start)));
     }
-    if (!afterTokens.empty()) {
-      contextScore += similarity(afterTokens, tokens(lines, end, end + afterText.size()));
-      contextWeight += 1;
-    }
-    double context = contextWeight > 0 ? contextScore / contextWeight : 1.0;
+    if (!afterTokens.empty())
+      context = std::max(context, similarity(afterTokens, tokens(lines, end, end + afterText.size())));
+    // Edited lines are looked for only near where they were expected, and
+    // only when their context says so; elsewhere (another place, another
+    // file) only the same text counts as found.
+    if (!sameText && (context < kSearchMinContext || expected == 0 ||
+                      std::abs(static_cast<int64_t>(start) - want) > kEditedReach))
+      continue;
     double proximity = 1.0;
     if (expected > 0) {
       double distance = std::abs(static_cast<double>(start + 1) - static_cast<double>(expected));
@@ -270,15 +299,16 @@ std::vector<Candidate> searchFile(const Recorded& anchor, const std::vector<std:
     c.path = path;
     c.start = static_cast<uint32_t>(start + 1);
     c.end = static_cast<uint32_t>(std::max(end, start + 1));
-    c.sameText = quoteScore == 1.0;
+    c.sameText = sameText;
     c.score = 0.8 * quoteScore + 0.15 * context + 0.05 * proximity;
     out.push_back(std::move(c));
   }
   return out;
 }
 
-// The best place among `candidates`: a tie between two places (duplicated
-// code) goes to the nearer one, with lowered confidence.
+// The best place among `candidates`. Two places as good as each other:
+// for the same text (duplicated code) the nearer one, with lowered
+// confidence; for edited text, neither (no way to tell, so not found).
 std::optional<Location> choose(std::vector<Candidate> candidates, std::string how) {
   if (candidates.empty()) return std::nullopt;
   std::sort(candidates.begin(), candidates.end(),
@@ -287,16 +317,14 @@ std::optional<Location> choose(std::vector<Candidate> candidates, std::string ho
   if (best.score < kFoundThreshold) return std::nullopt;
   Location loc{best.path, best.start, best.end, best.sameText ? Status::Moved : Status::Changed, best.score,
                std::move(how)};
-
   for (size_t i = 1; i < candidates.size(); ++i) {
     const Candidate& other = candidates[i];
-    bool sameQuality = other.sameText == best.sameText && best.score - other.score < 0.05;
-    bool samePlace = other.path == best.path && other.start == best.start;
-    if (sameQuality && !samePlace) {
-      loc.confidence = std::min(loc.confidence, std::max(kFoundThreshold, best.score - 0.25));
-      loc.how += " (one of several equally good places)";
-      break;
-    }
+    if (best.score - other.score >= 0.05) break;
+    if (other.path == best.path && other.start == best.start) continue;
+    if (!best.sameText) return std::nullopt;
+    loc.confidence = std::min(loc.confidence, std::max(kFoundThreshold, best.score - 0.25));
+    loc.how += " (one of several equally good places)";
+    break;
   }
   return loc;
 }
@@ -517,14 +545,19 @@ struct Locator::Impl {
     Commit target = commitOf(targetSpec);
     if (!target) throw AnchorError("unknown revision " + std::string(targetSpec));
     Location direct = locateDirect(anchor, target.get());
+    // Not placed (the lines look deleted, or edited past recognition): a
+    // block moved and then edited shows the same way, and only following it
+    // commit by commit tells them apart.
     if (direct.status != Status::Orphaned) return direct;
     if (auto stepped = stepwise(anchor, target.get())) return *stepped;
     return direct;
   }
 
-  // Commits after the recorded one up to `target` (first parents, oldest
-  // first) in which the file changed; nullopt when there are too many or
-  // the recorded commit is not an ancestor.
+  // Stepping is bounded: at most kMaxWalk commits between the two (the
+  // location cache keeps that distance short in use: each answer is
+  // reached from the nearest cached one), at most kMaxSteps of them
+  // changing the file.
+  static constexpr size_t kMaxWalk = 1000;
   static constexpr size_t kMaxSteps = 256;
 
   // When one diff across many commits cannot place the range (the lines
@@ -543,12 +576,16 @@ struct Locator::Impl {
     git_revwalk_simplify_first_parent(walk.get());
     if (git_revwalk_push(walk.get(), to) < 0 || git_revwalk_hide(walk.get(), from) < 0) return std::nullopt;
 
+    std::vector<git_oid> commits;
+    for (git_oid id; git_revwalk_next(&id, walk.get()) == 0;) {
+      if (commits.size() == kMaxWalk) return std::nullopt;
+      commits.push_back(id);
+    }
     Recorded current = anchor;
     Tree currentTree = treeOf(recorded.get());
     size_t steps = 0;
     bool edited = false;
-    git_oid id;
-    while (git_revwalk_next(&id, walk.get()) == 0) {
+    for (const git_oid& id : commits) {
       git_commit* rawCommit = nullptr;
       if (git_commit_lookup(&rawCommit, repo, &id) < 0) return std::nullopt;
       Commit commit(rawCommit);
@@ -640,24 +677,36 @@ struct Locator::Impl {
         }
         auto quote = splitLines(anchor.text);
         double score = similarity(tokens(quote, 0, quote.size()), tokens(newLines, mapped->start - 1, mapped->end));
-        // Most lines kept and the text still close: edited in place.
-        double kept = static_cast<double>(mapped->keptLines) / static_cast<double>(quote.size());
         if (score >= 0.999)  // re-indented or reformatted in place
           return Location{path, mapped->start, mapped->end, Status::Changed, score, how + "diff (whitespace only)"};
-        if (score >= kFoundThreshold && kept >= 0.5) {
-          // Unless the whole quote is intact elsewhere (the block moved and
-          // something similar took its place).
-          Location moved = search(anchor, targetTree.get(), path, mapped->start, changed, how);
-          if (moved.status == Status::Moved && moved.confidence >= 0.9) return moved;
-          return Location{path, mapped->start, mapped->end, Status::Changed, score, how + "diff (edited)"};
+        // The diff keeps most of the anchored lines (those with words in
+        // them: a kept brace proves nothing) where it says: edited in place,
+        // or lines inserted among them. That place is known whatever the
+        // similarity of the whole range.
+        size_t significantLines = 0, significantKept = 0;
+        for (uint32_t line = anchor.startLine; line <= anchor.endLine; ++line) {
+          if (!significant(quote[line - anchor.startLine])) continue;
+          ++significantLines;
+          if (mapLine(hunks, line)) ++significantKept;
+        }
+        const double kept = significantLines ? static_cast<double>(significantKept) / significantLines : 0.0;
+        if (significantKept > 0 && kept >= 0.5) {
+          return Location{path, mapped->start, mapped->end, Status::Changed,
+                          std::max(kFoundThreshold, std::max(score, 0.5 + 0.5 * kept)), how + "diff (edited)"};
         }
         return search(anchor, targetTree.get(), path, mapped->start, changed, how);
       }
       // The range was swallowed by a hunk: expected where that hunk lands.
       uint32_t expected = anchor.startLine;
+      bool deleted = false;  // by a hunk that adds nothing in its place
       for (const Hunk& h : hunks)
-        if (h.oldStart <= anchor.startLine && h.oldStart + h.oldLines > anchor.startLine) expected = h.newStart;
-      return search(anchor, targetTree.get(), path, expected, changed, how);
+        if (h.oldStart <= anchor.startLine && h.oldStart + h.oldLines > anchor.startLine) {
+          expected = h.newStart;
+          deleted = h.newLines == 0 && h.oldStart + h.oldLines > anchor.endLine;
+        }
+      Location found = search(anchor, targetTree.get(), path, expected, changed, how);
+      if (deleted && found.status == Status::Orphaned) found.how = how + "deleted";
+      return found;
     }
     // No old blob to diff (made on unsaved text, or the object is gone):
     // by the text alone.
