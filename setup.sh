@@ -5,7 +5,7 @@
 #   ./setup.sh test     install, build, run every test (CTest, the fuzzer for
 #                       60 s, the benchmark); this is what .ci/run runs
 #   ./setup.sh build    install and build only
-#   ./setup.sh bench    build and run the benchmarks (didChange, then the store)
+#   ./setup.sh bench    build and run the benchmarks (didChange, the store, anchors)
 #   ./setup.sh fuzz [SECONDS]   build and run the libFuzzer target (default 60)
 #
 # Environment: BUILD_DIR (default build), JOBS (default: number of cores).
@@ -120,11 +120,16 @@ store_bench() {
   "$BUILD_DIR/bin/tacit-bench-store" "$BUILD_DIR/bin/tacit"
 }
 
+anchor_bench() {
+  step "benchmark: 1,000 anchors through 5,000 commits, against git log -L (a few minutes)"
+  "$BUILD_DIR/bin/tacit-bench-anchor"
+}
+
 case "${1:-main}" in
   main) build; main_job ;;
   build) build ;;
   test) build; run_tests; fuzz 60; bench ;;
-  bench) build; bench; store_bench ;;
+  bench) build; bench; store_bench; anchor_bench ;;
   fuzz) build; fuzz "${2:-60}" ;;
   *) die "unknown command '$1' (use: main, test, build, bench, fuzz)" ;;
 esac
