@@ -105,6 +105,18 @@ void to_json(json& j, const TextDocumentSyncOptions& o) {
 
 void to_json(json& j, const ServerCapabilities& c) {
   j = {{"positionEncoding", c.positionEncoding}, {"textDocumentSync", c.textDocumentSync}};
+  if (!c.executeCommands.empty()) j["executeCommandProvider"] = {{"commands", c.executeCommands}};
+}
+
+void fromJSON(const json& j, ExecuteCommandParams& out, const std::string& path) {
+  ObjectReader r(j, path);
+  r.required("command", out.command);
+  std::optional<json> arguments;
+  r.optional("arguments", arguments);
+  if (arguments) {
+    if (!arguments->is_array()) throw DecodeError(path + ".arguments: expected an array, got " + arguments->type_name());
+    out.arguments = *arguments;
+  }
 }
 
 void to_json(json& j, const ServerInfo& s) { j = {{"name", s.name}, {"version", s.version}}; }

@@ -116,6 +116,7 @@ void to_json(json&, const TextDocumentSyncOptions&);
 struct ServerCapabilities {
   std::string positionEncoding = "utf-16";
   TextDocumentSyncOptions textDocumentSync;
+  std::vector<std::string> executeCommands;  // executeCommandProvider.commands
 };
 void to_json(json&, const ServerCapabilities&);
 
@@ -130,6 +131,13 @@ struct InitializeResult {
   ServerInfo serverInfo;
 };
 void to_json(json&, const InitializeResult&);
+
+// workspace/executeCommand
+struct ExecuteCommandParams {
+  std::string command;
+  json arguments = json::array();
+};
+void fromJSON(const json&, ExecuteCommandParams&, const std::string& path);
 
 // $/cancelRequest
 struct CancelParams {

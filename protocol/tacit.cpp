@@ -10,4 +10,24 @@ void to_json(json& j, const DocumentTextResult& r) {
   j = {{"uri", r.uri}, {"version", r.version}, {"text", r.text}, {"lineCount", r.lineCount}};
 }
 
+void fromJSON(const json& j, ThreadsParams& out, const std::string& path) {
+  ObjectReader(j, path).required("textDocument", out.textDocument);
+}
+
+void to_json(json& j, const LocatedThread& t) {
+  j = {{"id", t.id},         {"kind", t.kind},     {"state", t.state},           {"title", t.title},
+       {"range", t.range},   {"status", t.status}, {"confidence", t.confidence}};
+}
+
+void to_json(json& j, const ThreadsResult& r) { j = {{"threads", r.threads}}; }
+
+void fromJSON(const json& j, MoveThreadArguments& out, const std::string& path) {
+  ObjectReader r(j, path);
+  r.required("id", out.id);
+  r.required("uri", out.uri);
+  r.required("startLine", out.startLine);
+  r.required("endLine", out.endLine);
+  if (out.endLine < out.startLine) throw DecodeError(path + ".endLine: before startLine");
+}
+
 }  // namespace tacit::protocol

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "protocol/lsp.h"
 
@@ -22,5 +23,38 @@ struct DocumentTextResult {
   uint32_t lineCount = 0;
 };
 void to_json(json&, const DocumentTextResult&);
+
+// tacit/threads: the threads whose lines are in an open document, where
+// they are in the editor's text now (docs/protocol.md).
+struct ThreadsParams {
+  TextDocumentIdentifier textDocument;
+};
+void fromJSON(const json&, ThreadsParams&, const std::string& path);
+
+struct LocatedThread {
+  std::string id;
+  std::string kind;   // note | lesson | question
+  std::string state;  // open | answered | resolved
+  std::string title;  // the first line of the body
+  Range range;        // whole lines: start of the first to the start of the line after the last
+  std::string status; // exact | moved | changed | orphaned
+  double confidence = 0;
+};
+void to_json(json&, const LocatedThread&);
+
+struct ThreadsResult {
+  std::vector<LocatedThread> threads;
+};
+void to_json(json&, const ThreadsResult&);
+
+// The arguments of workspace/executeCommand "tacit.moveThread": re-anchor a
+// thread to lines of an open document (as the editor has them).
+struct MoveThreadArguments {
+  std::string id;  // or a unique prefix
+  std::string uri;
+  uint32_t startLine = 0;  // 0-based, inclusive
+  uint32_t endLine = 0;
+};
+void fromJSON(const json&, MoveThreadArguments&, const std::string& path);
 
 }  // namespace tacit::protocol

@@ -5,6 +5,7 @@
 #include "protocol/lsp.h"
 #include "protocol/tacit.h"
 #include "server/log/log.h"
+#include "server/lsp/knowledge.h"
 
 #ifndef TACIT_VERSION
 #define TACIT_VERSION "0.0.0"
@@ -38,7 +39,8 @@ PositionEncoding negotiatePositionEncoding(const std::vector<std::string>& offer
   return PositionEncoding::Utf16;
 }
 
-LspServer::LspServer(rpc::Connection::Send send) : connection_(std::move(send), "client") {
+LspServer::LspServer(rpc::Connection::Send send, bool knowledge)
+    : connection_(std::move(send), "client"), knowledgeEnabled_(knowledge) {
   connection_.setGate([this](std::string_view method, bool isRequest) { return gate(method, isRequest); });
 
   // The binding table: one line per method.
@@ -52,7 +54,12 @@ LspServer::LspServer(rpc::Connection::Send send) : connection_(std::move(send), 
   c.onNotification<DidCloseTextDocumentParams>("textDocument/didClose", [this](auto& p) { onDidClose(p); });
   c.onNotification<DidSaveTextDocumentParams>("textDocument/didSave", [this](auto& p) { onDidSave(p); });
   c.onRequest<DocumentTextParams, DocumentTextResult>("tacit/documentText", [this](auto& p, auto r) { onDocumentText(p, std::move(r)); });
+  if (!knowledge) return;
+  c.onRequest<ThreadsParams, ThreadsResult>("tacit/threads", [this](auto& p, auto r) { onThreads(p, std::move(r)); });
+  c.onRequest<ExecuteCommandParams, json>("workspace/executeCommand", [this](auto& p, auto r) { onExecuteCommand(p, std::move(r)); });
 }
+
+LspServer::~LspServer() = default;
 
 std::optional<rpc::Error> LspServer::gate(std::string_view method, bool isRequest) const {
   switch (phase_) {
@@ -78,8 +85,20 @@ void LspServer::onInitialize(const InitializeParams& params, Reply<InitializeRes
   TACIT_LOG(Info) << "initialize from "
                   << (params.clientInfo ? params.clientInfo->name : std::string("an unnamed client"))
                   << "; position encoding " << documents::toString(encoding_);
+  if (knowledgeEnabled_) {
+    // The workspace's repository: the first folder, else rootUri, else rootPath.
+    std::string root;
+    if (params.workspaceFolders && !params.workspaceFolders->empty())
+      root = pathFromUri(params.workspaceFolders->front().uri);
+    else if (params.rootUri)
+      root = pathFromUri(*params.rootUri);
+    else if (params.rootPath)
+      root = *params.rootPath;
+    knowledge_ = std::make_unique<Knowledge>(root);
+  }
   InitializeResult result;
   result.capabilities.positionEncoding = std::string(documents::toString(encoding_));
+  if (knowledgeEnabled_) result.capabilities.executeCommands = {"tacit.moveThread"};
   result.serverInfo = {"tacit", TACIT_VERSION};
   reply(result);
 }
@@ -117,12 +136,23 @@ void LspServer::onDidChange(const DidChangeTextDocumentParams& p) {
     TACIT_LOG(Warn) << "didChange for a document that is not open: " << p.textDocument.uri;
     return;
   }
+  if (knowledge_) {
+    for (const auto& e : p.contentChanges) {
+      if (!e.range) {
+        knowledge_->replaced(p.textDocument.uri);
+        continue;
+      }
+      const auto newLines = static_cast<uint32_t>(std::count(e.text.begin(), e.text.end(), '\n'));
+      knowledge_->edited(p.textDocument.uri, {e.range->start.line, e.range->end.line, newLines});
+    }
+  }
   if (outcome.clamped)
     TACIT_LOG(Warn) << "didChange for " << p.textDocument.uri << ": " << outcome.clamped
                     << " position(s) out of range were clamped to the document";
 }
 
 void LspServer::onDidClose(const DidCloseTextDocumentParams& p) {
+  if (knowledge_) knowledge_->closed(p.textDocument.uri);
   if (!documents_.close(p.textDocument.uri))
     TACIT_LOG(Warn) << "didClose for a document that is not open: " << p.textDocument.uri;
 }
@@ -130,7 +160,8 @@ void LspServer::onDidClose(const DidCloseTextDocumentParams& p) {
 void LspServer::onDidSave(const DidSaveTextDocumentParams& p) {
   if (!documents_.get(p.textDocument.uri))
     TACIT_LOG(Warn) << "didSave for a document that is not open: " << p.textDocument.uri;
-  // Saved files matter to anchors (issue 4), which recompute lazily.
+  // Anchors are located again, lazily, on the next tacit/threads.
+  if (knowledge_) knowledge_->saved(p.textDocument.uri);
 }
 
 void LspServer::onDocumentText(const DocumentTextParams& p, Reply<DocumentTextResult> reply) {
@@ -139,6 +170,43 @@ void LspServer::onDocumentText(const DocumentTextParams& p, Reply<DocumentTextRe
     return reply(rpc::Error{ErrorCode::RequestFailed, "document is not open: " + p.textDocument.uri});
   reply(DocumentTextResult{doc->uri(), doc->version(), doc->text(),
                            static_cast<uint32_t>(doc->lineCount())});
+}
+
+void LspServer::onThreads(const ThreadsParams& p, Reply<ThreadsResult> reply) {
+  const auto* doc = documents_.get(p.textDocument.uri);
+  if (!doc) return reply(rpc::Error{ErrorCode::RequestFailed, "document is not open: " + p.textDocument.uri});
+  try {
+    ThreadsResult result;
+    for (const auto& t : knowledge_->threadsIn(doc->uri(), doc->text())) {
+      // Whole lines: from the start of the first to the start of the next.
+      Range range{{t.location.startLine - 1, 0}, {t.location.endLine, 0}};
+      result.threads.push_back({t.id, t.kind, t.state, t.title, range,
+                                std::string(anchor::toString(t.location.status)), t.location.confidence});
+    }
+    reply(result);
+  } catch (const std::exception& e) {
+    reply(rpc::Error{ErrorCode::RequestFailed, e.what()});
+  }
+}
+
+void LspServer::onExecuteCommand(const ExecuteCommandParams& p, Reply<json> reply) {
+  if (p.command != "tacit.moveThread")
+    return reply(rpc::Error{ErrorCode::InvalidParams, "unknown command: " + p.command});
+  MoveThreadArguments args;
+  try {
+    if (p.arguments.size() != 1) throw DecodeError("params.arguments: expected one object");
+    fromJSON(p.arguments[0], args, "params.arguments[0]");
+  } catch (const DecodeError& e) {
+    return reply(rpc::Error{ErrorCode::InvalidParams, e.what()});
+  }
+  const auto* doc = documents_.get(args.uri);
+  if (!doc) return reply(rpc::Error{ErrorCode::RequestFailed, "document is not open: " + args.uri});
+  try {
+    std::string id = knowledge_->move(args.id, args.uri, doc->text(), args.startLine + 1, args.endLine + 1);
+    reply(json{{"id", id}});
+  } catch (const std::exception& e) {
+    reply(rpc::Error{ErrorCode::RequestFailed, e.what()});
+  }
 }
 
 }  // namespace tacit::lsp

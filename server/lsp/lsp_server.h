@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "server/documents/document_store.h"
@@ -19,10 +20,15 @@ struct DidCloseTextDocumentParams;
 struct DidSaveTextDocumentParams;
 struct DocumentTextParams;
 struct DocumentTextResult;
+struct ExecuteCommandParams;
+struct ThreadsParams;
+struct ThreadsResult;
 struct NoParams;
 }  // namespace tacit::protocol
 
 namespace tacit::lsp {
+
+class Knowledge;
 
 enum class Phase {
   Uninitialized,  // only `initialize` and `exit` are accepted
@@ -32,7 +38,11 @@ enum class Phase {
 
 class LspServer {
  public:
-  explicit LspServer(rpc::Connection::Send send);
+  // `knowledge`: serve the knowledge store (tacit/threads, tacit.moveThread)
+  // of the workspace's repository; off for the fuzzer, which must not write
+  // into whatever repository it runs in.
+  explicit LspServer(rpc::Connection::Send send, bool knowledge = true);
+  ~LspServer();
   LspServer(const LspServer&) = delete;
   LspServer& operator=(const LspServer&) = delete;
 
@@ -64,12 +74,16 @@ class LspServer {
   void onDidClose(const protocol::DidCloseTextDocumentParams&);
   void onDidSave(const protocol::DidSaveTextDocumentParams&);
   void onDocumentText(const protocol::DocumentTextParams&, Reply<protocol::DocumentTextResult>);
+  void onThreads(const protocol::ThreadsParams&, Reply<protocol::ThreadsResult>);
+  void onExecuteCommand(const protocol::ExecuteCommandParams&, Reply<nlohmann::json>);
 
   rpc::Connection connection_;
   Phase phase_ = Phase::Uninitialized;
   documents::PositionEncoding encoding_ = documents::PositionEncoding::Utf16;
   documents::DocumentStore documents_;
   std::function<void()> onExit_;
+  bool knowledgeEnabled_;
+  std::unique_ptr<Knowledge> knowledge_;  // after initialize
 };
 
 // Chooses the position encoding from the client's offer (LSP 3.17): UTF-8

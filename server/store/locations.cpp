@@ -145,8 +145,19 @@ anchor::Location Locations::atCommit(const Thread& thread, const std::string& co
   return located;
 }
 
-anchor::Location Locations::inWorkTree(const Thread& thread) {
+anchor::Location Locations::inText(const Thread& thread, const std::string& path, const std::string& text) {
   const anchor::Recorded original = toRecorded(thread.anchor);
+  if (head_.empty()) {  // no commit yet: by text alone
+    if (original.path == path)
+      if (auto found = anchor::findInText(original, path, text, original.startLine)) return *found;
+    return {original.path, original.startLine, original.endLine, anchor::Status::Orphaned, 0, "not found"};
+  }
+  anchor::Location atHead = atCommit(thread, head_);
+  if (atHead.path != path) return atHead;
+  return locator_.follow(original, atHead, head_, path, text);
+}
+
+anchor::Location Locations::inWorkTree(const Thread& thread) {
   auto readFile = [&](const std::string& path) -> std::optional<std::string> {
     std::ifstream in(store_.workdir() + path, std::ios::binary);
     if (!in) return std::nullopt;
@@ -154,20 +165,18 @@ anchor::Location Locations::inWorkTree(const Thread& thread) {
     buffer << in.rdbuf();
     return buffer.str();
   };
-  if (head_.empty()) {  // no commit yet: by text alone
-    if (auto text = readFile(original.path))
-      if (auto found = anchor::findInText(original, original.path, *text, original.startLine)) return *found;
-    return {original.path, original.startLine, original.endLine, anchor::Status::Orphaned, 0, "not found"};
-  }
-  anchor::Location atHead = atCommit(thread, head_);
-  auto text = readFile(atHead.path);
+  const std::string where = head_.empty() ? thread.anchor.path : atCommit(thread, head_).path;
+  auto text = readFile(where);
   if (!text) {
-    atHead.status = anchor::Status::Orphaned;
-    atHead.confidence = 0;
-    atHead.how = "the file is not in the work tree";
-    return atHead;
+    anchor::Location gone = head_.empty() ? anchor::Location{thread.anchor.path, thread.anchor.startLine,
+                                                             thread.anchor.endLine, anchor::Status::Orphaned, 0, ""}
+                                          : atCommit(thread, head_);
+    gone.status = anchor::Status::Orphaned;
+    gone.confidence = 0;
+    gone.how = "the file is not in the work tree";
+    return gone;
   }
-  return locator_.follow(original, atHead, head_, atHead.path, *text);
+  return inText(thread, where, *text);
 }
 
 }  // namespace tacit::store

@@ -32,6 +32,12 @@ class Locations {
   // In the work tree: at HEAD, then through the file as it is on disk (or
   // by text alone in a repository without commits).
   anchor::Location inWorkTree(const Thread& thread);
+  // In `text`, the file at `path` as an editor holds it: at HEAD, then
+  // through a diff of HEAD's file against `text`. A thread whose lines are
+  // in another file at HEAD is returned as located there.
+  anchor::Location inText(const Thread& thread, const std::string& path, const std::string& text);
+
+  const std::string& head() const { return head_; }
 
   // New answers go to the cache in one transaction (one per answer would
   // cost a commit each); the destructor flushes too, logging a failure.

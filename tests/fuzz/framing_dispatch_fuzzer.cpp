@@ -59,7 +59,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   limits.maxContentLength = 1 << 16;  // small, so the too-large path is reachable
   limits.maxHeaderBytes = 1 << 10;
   tacit::transport::FrameReader reader(limits);
-  tacit::lsp::LspServer server([](std::string body) { checkOutgoing(body); });
+  // Without the knowledge store: fuzzed messages must not write into the
+  // repository the fuzzer runs in.
+  tacit::lsp::LspServer server([](std::string body) { checkOutgoing(body); }, /*knowledge=*/false);
   bool exited = false;
   server.setExitHandler([&exited] { exited = true; });
   auto& connection = server.connection();

@@ -94,7 +94,8 @@ TEST_CASE("capabilities declare only what is implemented", "[lsp]") {
   Harness h;
   json caps = h.initialize()["result"]["capabilities"];
   CHECK(caps == json{{"positionEncoding", "utf-16"},
-                     {"textDocumentSync", {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}}});
+                     {"textDocumentSync", {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
+                     {"executeCommandProvider", {{"commands", {"tacit.moveThread"}}}}});
 }
 
 TEST_CASE("documents: open, incremental UTF-16 edits, close", "[lsp]") {

@@ -1,0 +1,122 @@
+#include "server/lsp/knowledge.h"
+
+#include <git2.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "server/git/handles.h"
+#include "server/log/log.h"
+#include "server/store/locations.h"
+#include "server/store/store.h"
+
+namespace tacit::lsp {
+
+std::string pathFromUri(const std::string& uri) {
+  std::string_view rest = uri;
+  if (rest.substr(0, 7) != "file://") return "";
+  rest.remove_prefix(7);
+  if (rest.substr(0, 9) == "localhost") rest.remove_prefix(9);
+  if (rest.empty() || rest[0] != '/') return "";
+  std::string out;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    auto hex = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    if (rest[i] == '%' && i + 2 < rest.size() && hex(rest[i + 1]) >= 0 && hex(rest[i + 2]) >= 0) {
+      out += static_cast<char>(hex(rest[i + 1]) * 16 + hex(rest[i + 2]));
+      i += 2;
+    } else {
+      out += rest[i];
+    }
+  }
+  if (out.find('\0') != std::string::npos) return "";
+  return out;
+}
+
+Knowledge::Knowledge(std::string root) : root_(std::move(root)) {}
+Knowledge::~Knowledge() = default;
+
+store::Store& Knowledge::store(const std::string& uri) {
+  if (!store_) {
+    std::string from = root_;
+    if (from.empty()) {
+      std::string path = pathFromUri(uri);
+      if (path.empty()) throw std::runtime_error("not a file: " + uri);
+      from = std::filesystem::path(path).parent_path().string();
+    }
+    store_ = store::Store::open(from);
+    TACIT_LOG(Info) << "knowledge store of " << store_->workdir();
+  }
+  return *store_;
+}
+
+std::string Knowledge::relativePath(const std::string& uri) {
+  const std::string path = pathFromUri(uri);
+  const std::string& root = store_->workdir();  // with a trailing '/'
+  if (path.size() <= root.size() || path.compare(0, root.size(), root) != 0)
+    throw std::runtime_error("not in the repository at " + root + ": " + uri);
+  return path.substr(root.size());
+}
+
+std::string Knowledge::head() {
+  git_oid oid;
+  if (git_reference_name_to_id(&oid, store_->repository(), "HEAD") != 0) return "";
+  return git::toHex(oid);
+}
+
+std::vector<Knowledge::Located> Knowledge::threadsIn(const std::string& uri, const std::string& text) {
+  store::Store& s = store(uri);
+  const std::string path = relativePath(uri);
+  const std::string now = head();
+  Open& doc = open_[uri];
+  if (doc.live.stale() || doc.head != now) {
+    s.refresh();
+    store::Locations locations(s);
+    std::vector<anchor::LiveDocument::Entry> entries;
+    doc.threads.clear();
+    for (const auto& t : s.index().list({})) {
+      anchor::Location at = locations.inText(t, path, text);
+      if (at.path != path || at.startLine == 0) continue;
+      doc.threads.push_back({t.id, std::string(store::toString(t.kind)), std::string(store::toString(t.state)),
+                             t.body.substr(0, t.body.find('\n')), at});
+      entries.push_back({t.id, at});
+    }
+    doc.live.reset(std::move(entries));
+    doc.head = now;
+  }
+  std::vector<Located> out = doc.threads;
+  for (size_t i = 0; i < out.size(); ++i) out[i].location = doc.live.entries()[i].location;
+  return out;
+}
+
+void Knowledge::edited(const std::string& uri, const anchor::LineEdit& edit) {
+  if (auto it = open_.find(uri); it != open_.end()) it->second.live.edit(edit);
+}
+
+void Knowledge::replaced(const std::string& uri) {
+  if (auto it = open_.find(uri); it != open_.end()) it->second.live.invalidate();
+}
+
+void Knowledge::saved(const std::string& uri) { replaced(uri); }
+
+void Knowledge::closed(const std::string& uri) { open_.erase(uri); }
+
+std::string Knowledge::move(const std::string& id, const std::string& uri, const std::string& text,
+                            uint32_t startLine, uint32_t endLine) {
+  store::Store& s = store(uri);
+  const std::string path = relativePath(uri);
+  s.refresh();
+  const std::string full = s.index().resolve(id);
+  const std::string now = head();
+  auto recorded = anchor::record(path, now.empty() ? std::string(40, '0') : now, text, startLine, endLine);
+  if (!recorded) throw std::runtime_error("lines past the end of " + path);
+  s.addEvent(full, store::EventType::Reanchor, {{"anchor", store::toJson(store::fromRecorded(*recorded))}});
+  for (auto& [openUri, doc] : open_) doc.live.invalidate();  // it may have left another file
+  return full;
+}
+
+}  // namespace tacit::lsp

@@ -1,0 +1,70 @@
+// The knowledge store as the language server sees it: the threads of each
+// open document, located in the editor's text and kept current through its
+// edits (anchor::LiveDocument), and re-anchoring from a buffer. The store is
+// opened lazily, for the repository holding the workspace root (or the
+// first document asked about). Plain C++: LspServer turns it into protocol.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "server/anchor/live.h"
+
+namespace tacit::store {
+class Store;
+struct Thread;
+}  // namespace tacit::store
+
+namespace tacit::lsp {
+
+// A file:// URI's absolute path (percent-decoded); "" for other schemes.
+std::string pathFromUri(const std::string& uri);
+
+class Knowledge {
+ public:
+  // `root`: the workspace folder's path, or "" to find the repository from
+  // the documents.
+  explicit Knowledge(std::string root);
+  ~Knowledge();
+
+  struct Located {
+    std::string id, kind, state, title;
+    anchor::Location location;
+  };
+  // The threads in the document at `uri` whose text is `text`. Recomputed
+  // only when stale (first ask, save, a new HEAD, a whole-text change);
+  // otherwise the live ranges, shifted through every edit since. Throws
+  // std::runtime_error with a one-line message (no repository, ...).
+  std::vector<Located> threadsIn(const std::string& uri, const std::string& text);
+
+  // LSP edits: a range change is shifted in O(threads in the file); a
+  // whole-text change (no range) makes the document stale.
+  void edited(const std::string& uri, const anchor::LineEdit& edit);
+  void replaced(const std::string& uri);
+  void saved(const std::string& uri);
+  void closed(const std::string& uri);
+
+  // Re-anchors thread `id` (or a unique prefix) to lines [start, end]
+  // (1-based) of the document's `text`, as a reanchor event. Returns the
+  // full id.
+  std::string move(const std::string& id, const std::string& uri, const std::string& text, uint32_t startLine,
+                   uint32_t endLine);
+
+ private:
+  store::Store& store(const std::string& uri);
+  std::string relativePath(const std::string& uri);
+  std::string head();
+
+  std::string root_;
+  std::unique_ptr<store::Store> store_;
+  struct Open {
+    anchor::LiveDocument live;
+    std::vector<Located> threads;  // same order as live.entries()
+    std::string head;              // HEAD when located
+  };
+  std::map<std::string, Open> open_;
+};
+
+}  // namespace tacit::lsp
