@@ -77,6 +77,7 @@
 #include <vector>
 
 #include "server/anchor/anchor.h"
+#include "tests/bench/child.h"
 
 namespace {
 
@@ -94,26 +95,13 @@ double since(Clock::time_point start) { return std::chrono::duration<double>(Clo
 // Runs argv in `dir` with stdout to `out`, timing the child; a failing child
 // ends the benchmark, since every command run here must succeed.
 double run(const std::vector<std::string>& argv, const fs::path& dir, const std::string& out = "/dev/null") {
-  auto start = Clock::now();
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (chdir(dir.c_str()) != 0) _exit(127);
-    if (!freopen(out.c_str(), "w", stdout) || !freopen("/dev/null", "r", stdin)) _exit(127);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  double seconds = since(start);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  tacit::bench::ChildRun r = tacit::bench::runChild(argv, dir, out);
+  if (r.status != 0) {
     std::string command;
     for (const auto& a : argv) command += " " + a;
     fail("command failed:" + command);
   }
-  return seconds;
+  return r.seconds;
 }
 
 void sh(const std::string& command) {

@@ -32,6 +32,7 @@
 
 #include "server/store/event.h"
 #include "server/store/event_log.h"
+#include "tests/bench/child.h"
 
 namespace {
 
@@ -39,34 +40,13 @@ namespace fs = std::filesystem;
 using namespace tacit::store;
 using Clock = std::chrono::steady_clock;
 
-struct Run {
-  double seconds = 0;
-  long maxRssKb = 0;
-  int status = 0;
-};
+using Run = tacit::bench::ChildRun;
 
 // Runs argv in `dir` with stdout to `out` (or /dev/null), measuring wall time
-// and peak RSS of the child.
+// and peak RSS of the child; a failing child ends the benchmark.
 Run run(const std::vector<std::string>& argv, const fs::path& dir, const std::string& out = "/dev/null",
         const std::string& in = "/dev/null") {
-  auto start = Clock::now();
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (chdir(dir.c_str()) != 0) _exit(127);
-    if (!freopen(out.c_str(), "w", stdout) || !freopen(in.c_str(), "r", stdin)) _exit(127);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
-  Run r;
-  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  r.maxRssKb = usage.ru_maxrss;
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  Run r = tacit::bench::runChild(argv, dir, out, in);
   if (r.status != 0) {
     std::fprintf(stderr, "command failed (%d):", r.status);
     for (const auto& a : argv) std::fprintf(stderr, " %s", a.c_str());
