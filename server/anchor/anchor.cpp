@@ -458,6 +458,15 @@ struct Locator::Impl {
   }
 
   // The file at `path` in `tree`: its blob id and content.
+  // The blob id of the file at `path` in `tree`, without reading it.
+  std::optional<git_oid> blobIdAt(const git_tree* tree, const std::string& path) {
+    git_tree_entry* raw = nullptr;
+    if (git_tree_entry_bypath(&raw, tree, path.c_str()) < 0) return std::nullopt;
+    TreeEntry entry(raw);
+    if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
+    return *git_tree_entry_id(entry.get());
+  }
+
   std::optional<std::pair<git_oid, std::string>> fileAt(const git_tree* tree, const std::string& path) {
     git_tree_entry* raw = nullptr;
     if (git_tree_entry_bypath(&raw, tree, path.c_str()) < 0) return std::nullopt;
@@ -627,10 +636,13 @@ struct Locator::Impl {
   Location locateDirect(const Recorded& anchor, const git_commit* target) {
     Tree targetTree = treeOf(target);
     if (!targetTree) throw AnchorError("reading the tree of " + toHex(*git_commit_id(target)));
+    auto recordedBlobId = parseOid(anchor.blob);
+    // The common case first, before reading any blob: the file is as it was.
+    if (auto now = blobIdAt(targetTree.get(), anchor.path); now && recordedBlobId && git_oid_equal(&*now, &*recordedBlobId))
+      return Location{anchor.path, anchor.startLine, anchor.endLine, Status::Exact, 1.0, "unchanged file"};
 
     Commit recorded = existingCommit(anchor.commit);
     Tree recordedTree = recorded ? treeOf(recorded.get()) : nullptr;
-    auto recordedBlobId = parseOid(anchor.blob);
     std::optional<std::string> oldContent;
     if (recordedBlobId) oldContent = blobContent(*recordedBlobId);
 
