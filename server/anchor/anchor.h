@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -113,13 +114,10 @@ class Locator {
 std::optional<Location> findInText(const Recorded& anchor, std::string_view path, std::string_view text,
                                    uint32_t expected);
 
-class AnchorError : public std::exception {
+// A one-line message: an unknown target revision, an unreadable tree.
+class AnchorError : public std::runtime_error {
  public:
-  explicit AnchorError(std::string message) : message_(std::move(message)) {}
-  const char* what() const noexcept override { return message_.c_str(); }
-
- private:
-  std::string message_;
+  using std::runtime_error::runtime_error;
 };
 
 // An edit of a live buffer, in 0-based lines as LSP sends it: lines

@@ -49,4 +49,11 @@ inline std::optional<git_oid> parseOid(std::string_view hex) {
   return oid;
 }
 
+// HEAD's commit id, or "" before the first commit.
+inline std::string headCommit(git_repository* repo) {
+  git_oid oid;
+  if (git_reference_name_to_id(&oid, repo, "HEAD") != 0) return "";
+  return toHex(oid);
+}
+
 }  // namespace tacit::git

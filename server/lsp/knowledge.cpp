@@ -62,11 +62,7 @@ std::string Knowledge::relativePath(const std::string& uri) {
   return path.substr(root.size());
 }
 
-std::string Knowledge::head() {
-  git_oid oid;
-  if (git_reference_name_to_id(&oid, store_->repository(), "HEAD") != 0) return "";
-  return git::toHex(oid);
-}
+std::string Knowledge::head() { return git::headCommit(store_->repository()); }
 
 std::vector<Knowledge::Located> Knowledge::threadsIn(const std::string& uri, const std::string& text) {
   store::Store& s = store(uri);
@@ -82,7 +78,7 @@ std::vector<Knowledge::Located> Knowledge::threadsIn(const std::string& uri, con
       anchor::Location at = locations.inText(t, path, text);
       if (at.path != path || at.startLine == 0) continue;
       doc.threads.push_back({t.id, std::string(store::toString(t.kind)), std::string(store::toString(t.state)),
-                             t.body.substr(0, t.body.find('\n')), at});
+                             t.body.substr(0, t.body.find('\n')), {}});
       entries.push_back({t.id, at});
     }
     doc.live.reset(std::move(entries));

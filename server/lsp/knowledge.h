@@ -61,7 +61,7 @@ class Knowledge {
   std::unique_ptr<store::Store> store_;
   struct Open {
     anchor::LiveDocument live;
-    std::vector<Located> threads;  // same order as live.entries()
+    std::vector<Located> threads;  // same order as live.entries(), which hold the locations
     std::string head;              // HEAD when located
   };
   std::map<std::string, Open> open_;

@@ -81,14 +81,9 @@ void check(int code, std::string_view what) {
 }
 
 git_oid parseObjectId(std::string_view hex) {
-  bool ok = hex.size() == GIT_OID_HEXSZ &&
-            std::all_of(hex.begin(), hex.end(), [](char c) {
-              return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-            });
-  if (!ok) throw StoreError("not an object id: " + quote(hex));
-  git_oid oid;
-  check(git_oid_fromstrn(&oid, hex.data(), hex.size()), "parsing object id");
-  return oid;
+  auto oid = git::parseOid(hex);
+  if (!oid) throw StoreError("not an object id: " + quote(hex));
+  return *oid;
 }
 
 Commit lookupCommit(git_repository* repo, const git_oid& oid) {

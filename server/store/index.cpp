@@ -17,7 +17,7 @@ namespace {
 
 // Bump when the tables or the stored thread JSON change: older files are
 // rebuilt from git.
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 constexpr int kBusyTimeoutMs = 30'000;
 
 constexpr std::string_view kPragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
@@ -35,9 +35,8 @@ CREATE TABLE IF NOT EXISTS events(
   lamport INTEGER NOT NULL, blob TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS threads(
   id TEXT PRIMARY KEY, source TEXT NOT NULL, kind TEXT NOT NULL, state TEXT NOT NULL,
-  deleted INTEGER NOT NULL, path TEXT NOT NULL, created_at INTEGER NOT NULL,
+  deleted INTEGER NOT NULL, created_at INTEGER NOT NULL,
   data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS threads_path ON threads(path);
 CREATE TABLE IF NOT EXISTS assignees(thread TEXT NOT NULL, email TEXT NOT NULL,
   PRIMARY KEY(thread, email));
 CREATE INDEX IF NOT EXISTS assignees_email ON assignees(email);
@@ -471,12 +470,12 @@ void Index::writeThread(const std::string& threadId, const std::string& source, 
   }
   const Thread& t = *folded;
   // An upsert keeps the rowid, which the full-text row shares.
-  cached("INSERT INTO threads(id, source, kind, state, deleted, path, created_at, data) "
-         "VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET source = excluded.source, "
-         "kind = excluded.kind, state = excluded.state, deleted = excluded.deleted, path = excluded.path, "
+  cached("INSERT INTO threads(id, source, kind, state, deleted, created_at, data) "
+         "VALUES(?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET source = excluded.source, "
+         "kind = excluded.kind, state = excluded.state, deleted = excluded.deleted, "
          "created_at = excluded.created_at, data = excluded.data")
       .bind(1, t.id).bind(2, source).bind(3, toString(t.kind)).bind(4, toString(t.state))
-      .bind(5, int64_t{t.deleted}).bind(6, t.anchor.path).bind(7, t.createdAt).bind(8, data)
+      .bind(5, int64_t{t.deleted}).bind(6, t.createdAt).bind(7, data)
       .run();
   if (t.deleted) return;
   if (!rowid) rowid = db_->lastInsertRowid();
@@ -489,10 +488,6 @@ void Index::writeThread(const std::string& threadId, const std::string& source, 
 std::vector<Thread> Index::list(const ThreadFilter& filter) {
   std::string query = "SELECT data FROM threads WHERE deleted = 0";
   std::vector<std::string> binds;
-  if (filter.path) {
-    query += " AND path = ?";
-    binds.push_back(*filter.path);
-  }
   if (filter.kind) {
     query += " AND kind = ?";
     binds.emplace_back(toString(*filter.kind));

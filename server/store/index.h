@@ -34,8 +34,9 @@ inline constexpr uint64_t kMaxClockJump = 1'000'000;
 // memory.
 inline constexpr size_t kDefaultFreshBudgetBytes = 24 * 1024 * 1024;
 
+// Where a thread is depends on the commit (server/anchor), so a path is not
+// a filter here: callers locate threads and select by where they are.
 struct ThreadFilter {
-  std::optional<std::string> path;       // exact, repository-relative
   std::optional<ThreadKind> kind;
   std::optional<ThreadState> state;
   std::optional<std::string> assignee;   // email

@@ -64,12 +64,8 @@ Anchor fromRecorded(const anchor::Recorded& r) {
   return a;
 }
 
-Locations::Locations(Store& store) : store_(store), locator_(store.repository()) {
-  git_oid oid;
-  if (git_reference_name_to_id(&oid, store.repository(), "HEAD") == 0) {
-    head_ = git::toHex(oid);
-  }
-}
+Locations::Locations(Store& store)
+    : store_(store), locator_(store.repository()), head_(git::headCommit(store.repository())) {}
 
 Locations::~Locations() {
   try {
@@ -165,12 +161,16 @@ anchor::Location Locations::inWorkTree(const Thread& thread) {
     buffer << in.rdbuf();
     return buffer.str();
   };
-  const std::string where = head_.empty() ? thread.anchor.path : atCommit(thread, head_).path;
+  if (head_.empty()) {
+    if (auto text = readFile(thread.anchor.path)) return inText(thread, thread.anchor.path, *text);
+    return {thread.anchor.path, thread.anchor.startLine, thread.anchor.endLine, anchor::Status::Orphaned, 0,
+            "the file is not in the work tree"};
+  }
+  const anchor::Location atHead = atCommit(thread, head_);
+  const std::string& where = atHead.path;
   auto text = readFile(where);
   if (!text) {
-    anchor::Location gone = head_.empty() ? anchor::Location{thread.anchor.path, thread.anchor.startLine,
-                                                             thread.anchor.endLine, anchor::Status::Orphaned, 0, ""}
-                                          : atCommit(thread, head_);
+    anchor::Location gone = atHead;
     gone.status = anchor::Status::Orphaned;
     gone.confidence = 0;
     gone.how = "the file is not in the work tree";
