@@ -25,7 +25,7 @@ BUILD_PACKAGES=(g++ cmake ninja-build pkg-config git ccache
   libboost-dev libboost-filesystem-dev nlohmann-json3-dev libgit2-dev libsqlite3-dev
   libcli11-dev catch2)
 FUZZ_PACKAGES=(clang-14 libfuzzer-14-dev libclang-rt-14-dev)
-TEST_PACKAGES=(jq)  # the store's end-to-end scripts read `tacit list --json`
+TEST_PACKAGES=(jq python3)  # jq: the store scripts read `tacit list --json`; python3: extensions and their tests
 
 install_packages() {
   local missing=()

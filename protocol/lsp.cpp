@@ -106,6 +106,11 @@ void to_json(json& j, const TextDocumentSyncOptions& o) {
 void to_json(json& j, const ServerCapabilities& c) {
   j = {{"positionEncoding", c.positionEncoding}, {"textDocumentSync", c.textDocumentSync}};
   if (!c.executeCommands.empty()) j["executeCommandProvider"] = {{"commands", c.executeCommands}};
+  if (c.codeLens) j["codeLensProvider"] = {{"resolveProvider", false}};
+  if (c.hover) j["hoverProvider"] = true;
+  if (c.inlayHint) j["inlayHintProvider"] = true;
+  if (c.codeAction) j["codeActionProvider"] = true;
+  if (c.workspaceSymbol) j["workspaceSymbolProvider"] = true;
 }
 
 void fromJSON(const json& j, ExecuteCommandParams& out, const std::string& path) {

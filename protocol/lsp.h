@@ -117,6 +117,8 @@ struct ServerCapabilities {
   std::string positionEncoding = "utf-16";
   TextDocumentSyncOptions textDocumentSync;
   std::vector<std::string> executeCommands;  // executeCommandProvider.commands
+  // What the plugin host serves (the merged contributions of extensions).
+  bool codeLens = false, hover = false, inlayHint = false, codeAction = false, workspaceSymbol = false;
 };
 void to_json(json&, const ServerCapabilities&);
 

@@ -14,6 +14,8 @@
 #include <CLI/CLI.hpp>
 
 #include "server/anchor/anchor.h"
+#include "server/cli/extensions.h"
+#include "server/host/host.h"
 #include "server/git/handles.h"
 #include "server/store/event_log.h"
 #include "server/store/locations.h"
@@ -106,23 +108,6 @@ store::Anchor captureAnchor(store::Store& s, const std::string& spec, const std:
   return store::fromRecorded(*recorded);
 }
 
-json locatedJson(const store::Thread& t, const anchor::Location& at) {
-  json j = store::threadToJson(t);
-  j["location"] = {{"path", at.path},
-                   {"start_line", at.startLine},
-                   {"end_line", at.endLine},
-                   {"status", anchor::toString(at.status)},
-                   {"confidence", std::round(at.confidence * 100) / 100}};
-  // The quoted text stays internal; the public anchor is where it was made.
-  j["anchor"] = {{"commit", t.anchor.commit},
-                 {"path", t.anchor.path},
-                 {"start_line", t.anchor.startLine},
-                 {"end_line", t.anchor.endLine}};
-  j.erase("context");
-  j.erase("plus_ones");
-  return j;
-}
-
 // Where threads are now: in the work tree, or at the commit --at names.
 class Placer {
  public:
@@ -212,7 +197,9 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
     t.body = st.message;
     t.isPrivate = st.isPrivate;
     t.anchor = captureAnchor(*s, st.spec, st.rev);
-    std::cout << s->createThread(t) << "\n";
+    std::string id = s->createThread(t);
+    std::cout << id << "\n" << std::flush;
+    tellExtensions(*s, [&](host::Host& h) { h.threadCreated(id); });
     return 0;
   });
 
@@ -231,7 +218,9 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
     for (const auto& r : st.recipients)  // --to twice for one person means once
       if (std::find(t.assignees.begin(), t.assignees.end(), r) == t.assignees.end()) t.assignees.push_back(r);
     t.anchor = captureAnchor(*s, st.spec, st.rev);
-    std::cout << s->createThread(t) << "\n";
+    std::string id = s->createThread(t);
+    std::cout << id << "\n" << std::flush;
+    tellExtensions(*s, [&](host::Host& h) { h.threadCreated(id); });
     return 0;
   });
 
@@ -259,8 +248,9 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
       std::string id = s->index().resolve(st.id);
       json payload = verb.payload;
       if (verb.needsMessage) payload["body"] = st.message;
-      s->addEvent(id, verb.type, payload);
-      std::cout << id << "\n";
+      std::string eventId = s->addEvent(id, verb.type, payload);
+      std::cout << id << "\n" << std::flush;
+      tellExtensions(*s, [&](host::Host& h) { h.threadChanged(id, eventId, verb.type, payload); });
       return 0;
     });
   }
@@ -288,7 +278,7 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
     for (const auto& t : s->index().list(filter)) {
       anchor::Location at = place(t);
       if (path && at.path != *path) continue;
-      if (st.asJson) out.push_back(locatedJson(t, at));
+      if (st.asJson) out.push_back(store::locatedJson(t, at));
       else printThreadLine(t, at);
     }
     if (st.asJson) std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
@@ -304,7 +294,7 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
     auto t = s->index().get(s->index().resolve(st.id));
     Placer place(*s, st.rev);
     anchor::Location at = place(*t);
-    if (st.asJson) std::cout << locatedJson(*t, at).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    if (st.asJson) std::cout << store::locatedJson(*t, at).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     else printThread(*t, at);
     return 0;
   });
@@ -316,8 +306,10 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
   add(move, [&st] {
     auto s = st.openStore();
     std::string id = s->index().resolve(st.id);
-    s->addEvent(id, store::EventType::Reanchor, {{"anchor", store::toJson(captureAnchor(*s, st.spec, st.rev))}});
-    std::cout << id << "\n";
+    json payload = {{"anchor", store::toJson(captureAnchor(*s, st.spec, st.rev))}};
+    std::string eventId = s->addEvent(id, store::EventType::Reanchor, payload);
+    std::cout << id << "\n" << std::flush;
+    tellExtensions(*s, [&](host::Host& h) { h.threadChanged(id, eventId, store::EventType::Reanchor, payload); });
     return 0;
   });
 
@@ -332,7 +324,7 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
     if (st.asJson) {
       json out = json::array();
       for (const auto& h : hits) {
-        json j = locatedJson(h.thread, place(h.thread));
+        json j = store::locatedJson(h.thread, place(h.thread));
         j["score"] = h.score;
         j["snippet"] = h.snippet;
         out.push_back(std::move(j));
@@ -350,7 +342,11 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
     auto s = st.openStore();
     auto report = store::sync(*s, st.remote);
     std::cout << "fetched " << report.fetchedEvents << " new event(s) from " << st.remote << ", pushed "
-              << report.pushedRefs << " ref(s)\n";
+              << report.pushedRefs << " ref(s)\n" << std::flush;
+    tellExtensions(*s, [&](host::Host& h) {
+      h.emit("sync/finished",
+             {{"remote", st.remote}, {"fetchedEvents", report.fetchedEvents}, {"pushedRefs", report.pushedRefs}});
+    });
     return 0;
   });
 }

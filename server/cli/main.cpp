@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "server/cli/extensions.h"
 #include "server/cli/knowledge_commands.h"
 #include "server/log/log.h"
 #include "server/lsp/serve.h"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   serve->add_flag("--stdio", stdio, "Use stdin/stdout (the default and only transport)");
 
   tacit::cli::KnowledgeCommands knowledge(app);
+  tacit::cli::ExtensionCommands extensions(app);
 
   try {
     app.parse(argc, argv);
@@ -56,6 +58,7 @@ int main(int argc, char** argv) {
 
   if (serve->parsed()) return tacit::lsp::serve(serveOptions);
   if (int status = knowledge.run(); status >= 0) return status;
+  if (int status = extensions.run(); status >= 0) return status;
 
   std::cout << app.help();
   return 0;

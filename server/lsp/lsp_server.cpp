@@ -2,10 +2,15 @@
 
 #include <algorithm>
 
+#include "extensions/builtin/threads.h"
+#include "protocol/features.h"
 #include "protocol/lsp.h"
 #include "protocol/tacit.h"
+#include "server/host/host.h"
+#include "server/host/knowledge.h"
+#include "server/host/scheduler.h"
 #include "server/log/log.h"
-#include "server/lsp/knowledge.h"
+#include "server/store/store.h"
 
 #ifndef TACIT_VERSION
 #define TACIT_VERSION "0.0.0"
@@ -39,8 +44,35 @@ PositionEncoding negotiatePositionEncoding(const std::vector<std::string>& offer
   return PositionEncoding::Utf16;
 }
 
+// What the host says to the editor.
+class LspServer::HostClient final : public host::Host::Client {
+ public:
+  explicit HostClient(LspServer& server) : server_(server) {}
+  void showMessage(MessageType type, const std::string& message) override {
+    server_.connection_.notify("window/showMessage", MessageParams{type, message});
+  }
+  void logMessage(MessageType type, const std::string& message) override {
+    server_.connection_.notify("window/logMessage", MessageParams{type, message});
+  }
+  void publishDiagnostics(const std::string& uri, const std::vector<Diagnostic>& all) override {
+    server_.connection_.notify("textDocument/publishDiagnostics", PublishDiagnosticsParams{uri, all});
+  }
+  void refresh() override {
+    auto ignore = [](std::optional<json>, std::optional<rpc::Error>) {};
+    if (server_.refreshCodeLens_) server_.connection_.call("workspace/codeLens/refresh", nullptr, ignore);
+    if (server_.refreshInlayHints_) server_.connection_.call("workspace/inlayHint/refresh", nullptr, ignore);
+  }
+
+ private:
+  LspServer& server_;
+};
+
 LspServer::LspServer(rpc::Connection::Send send, bool knowledge)
-    : connection_(std::move(send), "client"), knowledgeEnabled_(knowledge) {
+    : LspServer(std::move(send), ServerOptions{knowledge, nullptr, nullptr, ""}) {}
+
+LspServer::LspServer(rpc::Connection::Send send, ServerOptions options)
+    : connection_(std::move(send), "client"), options_(std::move(options)) {
+  const bool knowledge = options_.knowledge;
   connection_.setGate([this](std::string_view method, bool isRequest) { return gate(method, isRequest); });
 
   // The binding table: one line per method.
@@ -57,6 +89,11 @@ LspServer::LspServer(rpc::Connection::Send send, bool knowledge)
   if (!knowledge) return;
   c.onRequest<ThreadsParams, ThreadsResult>("tacit/threads", [this](auto& p, auto r) { onThreads(p, std::move(r)); });
   c.onRequest<ExecuteCommandParams, json>("workspace/executeCommand", [this](auto& p, auto r) { onExecuteCommand(p, std::move(r)); });
+  c.onRequest<CodeLensParams, std::vector<CodeLens>>("textDocument/codeLens", [this](auto& p, auto r) { onCodeLens(p, std::move(r)); });
+  c.onRequest<HoverParams, HoverResult>("textDocument/hover", [this](auto& p, auto r) { onHover(p, std::move(r)); });
+  c.onRequest<RangeParams, std::vector<InlayHint>>("textDocument/inlayHint", [this](auto& p, auto r) { onInlayHint(p, std::move(r)); });
+  c.onRequest<RangeParams, std::vector<CodeAction>>("textDocument/codeAction", [this](auto& p, auto r) { onCodeAction(p, std::move(r)); });
+  c.onRequest<WorkspaceSymbolParams, std::vector<SymbolInformation>>("workspace/symbol", [this](auto& p, auto r) { onWorkspaceSymbol(p, std::move(r)); });
 }
 
 LspServer::~LspServer() = default;
@@ -85,20 +122,54 @@ void LspServer::onInitialize(const InitializeParams& params, Reply<InitializeRes
   TACIT_LOG(Info) << "initialize from "
                   << (params.clientInfo ? params.clientInfo->name : std::string("an unnamed client"))
                   << "; position encoding " << documents::toString(encoding_);
-  if (knowledgeEnabled_) {
+  InitializeResult result;
+  result.capabilities.positionEncoding = std::string(documents::toString(encoding_));
+  if (options_.knowledge) {
     // The workspace's repository: the first folder, else rootUri, else rootPath.
     std::string root;
     if (params.workspaceFolders && !params.workspaceFolders->empty())
-      root = pathFromUri(params.workspaceFolders->front().uri);
+      root = host::pathFromUri(params.workspaceFolders->front().uri);
     else if (params.rootUri)
-      root = pathFromUri(*params.rootUri);
+      root = host::pathFromUri(*params.rootUri);
     else if (params.rootPath)
       root = *params.rootPath;
-    knowledge_ = std::make_unique<Knowledge>(root);
+    knowledge_ = std::make_unique<host::Knowledge>(root);
+    auto flag = [&](const char* section, const char* key) {
+      auto ws = params.capabilities.find("workspace");
+      if (ws == params.capabilities.end() || !ws->is_object()) return false;
+      auto s = ws->find(section);
+      return s != ws->end() && s->is_object() && s->value(key, false) == true;
+    };
+    refreshCodeLens_ = flag("codeLens", "refreshSupport");
+    refreshInlayHints_ = flag("inlayHint", "refreshSupport");
+
+    host::Host::Options o;
+    if (store::Store* s = knowledge_->storeFor()) root = s->workdir();
+    o.root = root;
+    o.positionEncoding = std::string(documents::toString(encoding_));
+    o.store = [this] { return knowledge_->storeFor(); };
+    o.knowledge = knowledge_.get();
+    o.documentText = [this](const std::string& uri) -> std::optional<std::string> {
+      const auto* doc = documents_.get(uri);
+      if (!doc) return std::nullopt;
+      return doc->text();
+    };
+    if (!options_.scheduler) {
+      ownScheduler_ = std::make_unique<host::ManualScheduler>();
+      options_.scheduler = ownScheduler_.get();
+    }
+    o.scheduler = options_.scheduler;
+    o.loop = options_.loop;
+    o.external = options_.loop != nullptr;
+    o.configPath = options_.configPath;
+    hostClient_ = std::make_unique<HostClient>(*this);
+    host_ = std::make_unique<host::Host>(std::move(o), *hostClient_);
+    host_->add(extensions::makeThreadsExtension());
+    host_->start();
+    auto& caps = result.capabilities;
+    caps.executeCommands = host_->commands();
+    caps.codeLens = caps.hover = caps.inlayHint = caps.codeAction = caps.workspaceSymbol = true;
   }
-  InitializeResult result;
-  result.capabilities.positionEncoding = std::string(documents::toString(encoding_));
-  if (knowledgeEnabled_) result.capabilities.executeCommands = {"tacit.moveThread"};
   result.serverInfo = {"tacit", TACIT_VERSION};
   reply(result);
 }
@@ -108,7 +179,10 @@ void LspServer::onInitialized(const NoParams&) { TACIT_LOG(Debug) << "client ini
 void LspServer::onShutdown(const NoParams&, Reply<NoParams> reply) {
   phase_ = Phase::ShutDown;
   TACIT_LOG(Info) << "shutdown requested";
-  reply(NoParams{});
+  if (!host_) return reply(NoParams{});
+  // Extensions finish what they are doing first (each bounded by its timeout).
+  auto shared = std::make_shared<Reply<NoParams>>(std::move(reply));
+  host_->shutdown([shared](bool) { (*shared)(NoParams{}); });
 }
 
 void LspServer::onExit(const NoParams&) {
@@ -121,6 +195,8 @@ void LspServer::onDidOpen(const DidOpenTextDocumentParams& p) {
   if (!documents_.open(doc.uri, doc.languageId, doc.version, doc.text))
     TACIT_LOG(Info) << "reopened " << doc.uri << " (replacing the open copy)";
   TACIT_LOG(Debug) << "opened " << doc.uri << " v" << doc.version;
+  if (host_)
+    if (auto info = documentInfo(doc.uri)) host_->documentOpened(*info);
 }
 
 void LspServer::onDidChange(const DidChangeTextDocumentParams& p) {
@@ -149,6 +225,12 @@ void LspServer::onDidChange(const DidChangeTextDocumentParams& p) {
   if (outcome.clamped)
     TACIT_LOG(Warn) << "didChange for " << p.textDocument.uri << ": " << outcome.clamped
                     << " position(s) out of range were clamped to the document";
+  if (host_)
+    if (auto info = documentInfo(p.textDocument.uri)) {
+      json params = {{"textDocument", info->toJson()}};
+      params["textDocument"]["version"] = info->version;
+      host_->emit("document/changed", params);
+    }
 }
 
 void LspServer::onDidClose(const DidCloseTextDocumentParams& p) {
@@ -162,6 +244,8 @@ void LspServer::onDidSave(const DidSaveTextDocumentParams& p) {
     TACIT_LOG(Warn) << "didSave for a document that is not open: " << p.textDocument.uri;
   // Anchors are located again, lazily, on the next tacit/threads.
   if (knowledge_) knowledge_->saved(p.textDocument.uri);
+  if (host_)
+    if (auto info = documentInfo(p.textDocument.uri)) host_->emit("document/saved", {{"textDocument", info->toJson()}});
 }
 
 void LspServer::onDocumentText(const DocumentTextParams& p, Reply<DocumentTextResult> reply) {
@@ -189,24 +273,63 @@ void LspServer::onThreads(const ThreadsParams& p, Reply<ThreadsResult> reply) {
   }
 }
 
+std::optional<host::DocumentInfo> LspServer::documentInfo(const std::string& uri) {
+  const auto* doc = documents_.get(uri);
+  if (!doc) return std::nullopt;
+  host::DocumentInfo info;
+  info.uri = uri;
+  info.path = knowledge_ ? knowledge_->pathOf(uri) : "";
+  info.languageId = doc->languageId();
+  info.version = doc->version();
+  return info;
+}
+
 void LspServer::onExecuteCommand(const ExecuteCommandParams& p, Reply<json> reply) {
-  if (p.command != "tacit.moveThread")
-    return reply(rpc::Error{ErrorCode::InvalidParams, "unknown command: " + p.command});
-  MoveThreadArguments args;
-  try {
-    if (p.arguments.size() != 1) throw DecodeError("params.arguments: expected one object");
-    fromJSON(p.arguments[0], args, "params.arguments[0]");
-  } catch (const DecodeError& e) {
-    return reply(rpc::Error{ErrorCode::InvalidParams, e.what()});
-  }
-  const auto* doc = documents_.get(args.uri);
-  if (!doc) return reply(rpc::Error{ErrorCode::RequestFailed, "document is not open: " + args.uri});
-  try {
-    std::string id = knowledge_->move(args.id, args.uri, doc->text(), args.startLine + 1, args.endLine + 1);
-    reply(json{{"id", id}});
-  } catch (const std::exception& e) {
-    reply(rpc::Error{ErrorCode::RequestFailed, e.what()});
-  }
+  auto shared = std::make_shared<Reply<json>>(std::move(reply));
+  host_->executeCommand(p.command, p.arguments, [shared](host::CommandResult r) {
+    if (r.error) return (*shared)(*r.error);
+    (*shared)(r.value);
+  });
+}
+
+namespace {
+
+// A request about a document that is not open is an error the client can read.
+rpc::Error notOpen(const std::string& uri) { return {ErrorCode::RequestFailed, "document is not open: " + uri}; }
+
+template <typename R>
+std::shared_ptr<rpc::Reply<R>> share(rpc::Reply<R> reply) {
+  return std::make_shared<rpc::Reply<R>>(std::move(reply));
+}
+
+}  // namespace
+
+void LspServer::onCodeLens(const CodeLensParams& p, Reply<std::vector<CodeLens>> reply) {
+  auto doc = documentInfo(p.textDocument.uri);
+  if (!doc) return reply(notOpen(p.textDocument.uri));
+  host_->codeLenses(*doc, [r = share(std::move(reply))](std::vector<CodeLens> lenses) { (*r)(lenses); });
+}
+
+void LspServer::onHover(const HoverParams& p, Reply<HoverResult> reply) {
+  auto doc = documentInfo(p.textDocument.uri);
+  if (!doc) return reply(notOpen(p.textDocument.uri));
+  host_->hover(*doc, p.position, [r = share(std::move(reply))](std::optional<Hover> h) { (*r)(HoverResult{std::move(h)}); });
+}
+
+void LspServer::onInlayHint(const RangeParams& p, Reply<std::vector<InlayHint>> reply) {
+  auto doc = documentInfo(p.textDocument.uri);
+  if (!doc) return reply(notOpen(p.textDocument.uri));
+  host_->inlayHints(*doc, p.range, [r = share(std::move(reply))](std::vector<InlayHint> hints) { (*r)(hints); });
+}
+
+void LspServer::onCodeAction(const RangeParams& p, Reply<std::vector<CodeAction>> reply) {
+  auto doc = documentInfo(p.textDocument.uri);
+  if (!doc) return reply(notOpen(p.textDocument.uri));
+  host_->codeActions(*doc, p.range, [r = share(std::move(reply))](std::vector<CodeAction> actions) { (*r)(actions); });
+}
+
+void LspServer::onWorkspaceSymbol(const WorkspaceSymbolParams& p, Reply<std::vector<SymbolInformation>> reply) {
+  host_->workspaceSymbols(p.query, [r = share(std::move(reply))](std::vector<SymbolInformation> s) { (*r)(s); });
 }
 
 }  // namespace tacit::lsp

@@ -21,14 +21,31 @@ struct DidSaveTextDocumentParams;
 struct DocumentTextParams;
 struct DocumentTextResult;
 struct ExecuteCommandParams;
+struct CodeLensParams;
+struct CodeLens;
+struct HoverParams;
+struct HoverResult;
+struct RangeParams;
+struct InlayHint;
+struct CodeAction;
+struct WorkspaceSymbolParams;
+struct SymbolInformation;
 struct ThreadsParams;
 struct ThreadsResult;
 struct NoParams;
 }  // namespace tacit::protocol
 
-namespace tacit::lsp {
-
+namespace tacit::host {
+class Host;
 class Knowledge;
+class Scheduler;
+struct DocumentInfo;
+}  // namespace tacit::host
+namespace tacit::transport {
+class EventLoop;
+}
+
+namespace tacit::lsp {
 
 enum class Phase {
   Uninitialized,  // only `initialize` and `exit` are accepted
@@ -36,12 +53,22 @@ enum class Phase {
   ShutDown,       // after `shutdown`: only `exit` is accepted
 };
 
+struct ServerOptions {
+  // Serve the knowledge store of the workspace's repository and the plugin
+  // host (code lenses, hovers, ... from extensions); off for the fuzzer,
+  // which must not write into whatever repository it runs in.
+  bool knowledge = true;
+  // The event loop and clock for external extensions and timers; without a
+  // loop only built-in extensions run.
+  transport::EventLoop* loop = nullptr;
+  host::Scheduler* scheduler = nullptr;
+  std::string configPath;  // the user configuration; default $XDG_CONFIG_HOME/tacit/config.json
+};
+
 class LspServer {
  public:
-  // `knowledge`: serve the knowledge store (tacit/threads, tacit.moveThread)
-  // of the workspace's repository; off for the fuzzer, which must not write
-  // into whatever repository it runs in.
   explicit LspServer(rpc::Connection::Send send, bool knowledge = true);
+  LspServer(rpc::Connection::Send send, ServerOptions options);
   ~LspServer();
   LspServer(const LspServer&) = delete;
   LspServer& operator=(const LspServer&) = delete;
@@ -76,14 +103,26 @@ class LspServer {
   void onDocumentText(const protocol::DocumentTextParams&, Reply<protocol::DocumentTextResult>);
   void onThreads(const protocol::ThreadsParams&, Reply<protocol::ThreadsResult>);
   void onExecuteCommand(const protocol::ExecuteCommandParams&, Reply<nlohmann::json>);
+  void onCodeLens(const protocol::CodeLensParams&, Reply<std::vector<protocol::CodeLens>>);
+  void onHover(const protocol::HoverParams&, Reply<protocol::HoverResult>);
+  void onInlayHint(const protocol::RangeParams&, Reply<std::vector<protocol::InlayHint>>);
+  void onCodeAction(const protocol::RangeParams&, Reply<std::vector<protocol::CodeAction>>);
+  void onWorkspaceSymbol(const protocol::WorkspaceSymbolParams&, Reply<std::vector<protocol::SymbolInformation>>);
+  // The document as extensions see it; nullopt when it is not open.
+  std::optional<host::DocumentInfo> documentInfo(const std::string& uri);
+  class HostClient;
 
   rpc::Connection connection_;
   Phase phase_ = Phase::Uninitialized;
   documents::PositionEncoding encoding_ = documents::PositionEncoding::Utf16;
   documents::DocumentStore documents_;
   std::function<void()> onExit_;
-  bool knowledgeEnabled_;
-  std::unique_ptr<Knowledge> knowledge_;  // after initialize
+  ServerOptions options_;
+  bool refreshCodeLens_ = false, refreshInlayHints_ = false;  // the client's refreshSupport
+  std::unique_ptr<host::Scheduler> ownScheduler_;  // when none is given: a clock that never moves
+  std::unique_ptr<host::Knowledge> knowledge_;     // after initialize
+  std::unique_ptr<HostClient> hostClient_;
+  std::unique_ptr<host::Host> host_;               // after initialize
 };
 
 // Chooses the position encoding from the client's offer (LSP 3.17): UTF-8

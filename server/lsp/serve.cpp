@@ -1,5 +1,6 @@
 #include "server/lsp/serve.h"
 
+#include "server/host/scheduler.h"
 #include "server/log/log.h"
 #include "server/lsp/lsp_server.h"
 #include "server/transport/event_loop.h"
@@ -16,7 +17,11 @@ int serve(const ServeOptions& options) {
   limits.maxContentLength = options.maxMessageBytes;
   auto channel = transport::makeFdTransport(loop, options.inFd, options.outFd, limits);
 
-  LspServer server([&channel](std::string body) { channel->send(std::move(body)); });
+  host::LoopScheduler scheduler(loop);
+  ServerOptions serverOptions;
+  serverOptions.loop = &loop;
+  serverOptions.scheduler = &scheduler;
+  LspServer server([&channel](std::string body) { channel->send(std::move(body)); }, serverOptions);
   server.setExitHandler([&channel] { channel->close(); });
 
   transport::TransportHandlers handlers;

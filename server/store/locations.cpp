@@ -1,5 +1,7 @@
 #include "server/store/locations.h"
 
+#include <cmath>
+
 #include <git2.h>
 
 #include <fstream>
@@ -178,5 +180,23 @@ anchor::Location Locations::inWorkTree(const Thread& thread) {
   }
   return inText(thread, where, *text);
 }
+
+nlohmann::json locatedJson(const store::Thread& t, const anchor::Location& at) {
+  nlohmann::json j = threadToJson(t);
+  j["location"] = {{"path", at.path},
+                   {"start_line", at.startLine},
+                   {"end_line", at.endLine},
+                   {"status", anchor::toString(at.status)},
+                   {"confidence", std::round(at.confidence * 100) / 100}};
+  // The quoted text stays internal; the public anchor is where it was made.
+  j["anchor"] = {{"commit", t.anchor.commit},
+                 {"path", t.anchor.path},
+                 {"start_line", t.anchor.startLine},
+                 {"end_line", t.anchor.endLine}};
+  j.erase("context");
+  j.erase("plus_ones");
+  return j;
+}
+
 
 }  // namespace tacit::store

@@ -19,6 +19,9 @@ namespace tacit::store {
 class Store;
 
 anchor::Recorded toRecorded(const Anchor&);
+// A thread as `tacit show --json` prints it (docs/cli.md): the thread with
+// where its lines are (`location`) and where it was made (`anchor`).
+nlohmann::json locatedJson(const Thread& t, const anchor::Location& at);
 Anchor fromRecorded(const anchor::Recorded&);
 
 class Locations {

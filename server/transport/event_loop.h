@@ -2,6 +2,8 @@
 // Asio's headers stay inside server/transport's .cpp files).
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -19,6 +21,12 @@ class EventLoop {
   void stop();
   // Thread-safe: runs `fn` on the loop's thread.
   void post(std::function<void()> fn);
+
+  // Timers, on the loop's thread (not thread-safe: call from the loop).
+  // `fn` runs once, `delay` from now, unless cancelled first.
+  using TimerId = uint64_t;
+  TimerId after(std::chrono::steady_clock::duration delay, std::function<void()> fn);
+  void cancel(TimerId id);
 
   struct Impl;
   Impl& impl() { return *impl_; }

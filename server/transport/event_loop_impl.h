@@ -1,8 +1,12 @@
 // Private to server/transport: the Asio type behind EventLoop.
 #pragma once
 
-#include <boost/asio/io_context.hpp>
+#include <map>
+#include <memory>
+
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "server/transport/event_loop.h"
 
@@ -10,6 +14,8 @@ namespace tacit::transport {
 
 struct EventLoop::Impl {
   boost::asio::io_context io;
+  TimerId nextTimer = 1;
+  std::map<TimerId, std::unique_ptr<boost::asio::steady_timer>> timers;
 };
 
 }  // namespace tacit::transport

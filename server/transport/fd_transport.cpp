@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 
@@ -44,29 +46,38 @@ struct Endpoint {
 };
 
 class FdTransport final : public Transport {
+  // Handlers may run after the transport is destroyed (an extension's pipes
+  // are dropped with it): each checks that it is still alive.
+  template <typename F>
+  std::function<void()> guarded(F fn) {
+    return [alive = std::weak_ptr<char>(alive_), fn = std::move(fn)]() mutable {
+      if (!alive.expired()) fn();
+    };
+  }
  public:
   FdTransport(EventLoop& loop, int inFd, int outFd, FrameLimits limits)
       : io_(loop.impl().io), in_(io_, inFd), out_(io_, outFd), reader_(limits) {}
 
   void start(TransportHandlers handlers) override {
     handlers_ = std::move(handlers);
-    asio::post(io_, [this] { readMore(); });
+    asio::post(io_, guarded([this] { readMore(); }));
   }
 
   void send(std::string body) override {
-    asio::post(io_, [this, frame = encodeFrame(body)]() mutable {
-      if (state_ == State::Done) return;
+    asio::post(io_, [this, alive = std::weak_ptr<char>(alive_), frame = encodeFrame(body)]() mutable {
+      if (alive.expired() || state_ == State::Done) return;
       queue_.push_back(std::move(frame));
       writeMore();
     });
   }
 
   void close() override {
-    asio::post(io_, [this] { beginClose(CloseReason::Closed, ""); });
+    asio::post(io_, guarded([this] { beginClose(CloseReason::Closed, ""); }));
   }
 
  private:
   enum class State { Open, Draining, Done };
+
 
   void readMore() {
     if (state_ != State::Open) return;
@@ -78,11 +89,11 @@ class FdTransport final : public Transport {
       if (n == 0) return endOfInput();
       deliver(static_cast<size_t>(n));
       // Yield to the loop between chunks so replies are written as we go.
-      asio::post(io_, [this] { readMore(); });
+      asio::post(io_, guarded([this] { readMore(); }));
       return;
     }
-    in_.stream->async_read_some(asio::buffer(buffer_), [this](error_code ec, size_t n) {
-      if (state_ != State::Open) return;
+    in_.stream->async_read_some(asio::buffer(buffer_), [this, alive = std::weak_ptr<char>(alive_)](error_code ec, size_t n) {
+      if (alive.expired() || state_ != State::Open) return;
       if (ec == asio::error::eof) return endOfInput();
       if (ec) return fail(CloseReason::ReadFailed, ec.message());
       deliver(n);
@@ -139,7 +150,8 @@ class FdTransport final : public Transport {
       return writeMore();
     }
     writing_ = true;
-    asio::async_write(*out_.stream, asio::buffer(queue_.front()), [this](error_code ec, size_t) {
+    asio::async_write(*out_.stream, asio::buffer(queue_.front()), [this, alive = std::weak_ptr<char>(alive_)](error_code ec, size_t) {
+      if (alive.expired()) return;
       writing_ = false;
       if (state_ == State::Done) return;
       if (ec) return fail(CloseReason::WriteFailed, ec.message());
@@ -172,6 +184,7 @@ class FdTransport final : public Transport {
   std::deque<std::string> queue_;
   bool writing_ = false;
   State state_ = State::Open;
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
   CloseReason closeReason_ = CloseReason::Closed;
   std::string closeDetail_;
 };

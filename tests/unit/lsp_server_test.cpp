@@ -95,7 +95,12 @@ TEST_CASE("capabilities declare only what is implemented", "[lsp]") {
   json caps = h.initialize()["result"]["capabilities"];
   CHECK(caps == json{{"positionEncoding", "utf-16"},
                      {"textDocumentSync", {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
-                     {"executeCommandProvider", {{"commands", {"tacit.moveThread"}}}}});
+                     {"executeCommandProvider", {{"commands", {"tacit.moveThread"}}}},
+                     {"codeLensProvider", {{"resolveProvider", false}}},
+                     {"hoverProvider", true},
+                     {"inlayHintProvider", true},
+                     {"codeActionProvider", true},
+                     {"workspaceSymbolProvider", true}});
 }
 
 TEST_CASE("documents: open, incremental UTF-16 edits, close", "[lsp]") {

@@ -17,7 +17,7 @@ class Store;
 struct Thread;
 }  // namespace tacit::store
 
-namespace tacit::lsp {
+namespace tacit::host {
 
 // A file:// URI's absolute path (percent-decoded); "" for other schemes.
 std::string pathFromUri(const std::string& uri);
@@ -46,6 +46,13 @@ class Knowledge {
   void saved(const std::string& uri);
   void closed(const std::string& uri);
 
+  // The store, opened on first use from the workspace root (or, without
+  // one, from `uri`'s folder); nullptr when that is not in a repository.
+  store::Store* storeFor(const std::string& uri = "");
+  // The path of `uri` relative to the repository's root; "" outside it or
+  // without a store.
+  std::string pathOf(const std::string& uri);
+
   // Re-anchors thread `id` (or a unique prefix) to lines [start, end]
   // (1-based) of the document's `text`, as a reanchor event. Returns the
   // full id.
@@ -58,6 +65,7 @@ class Knowledge {
   std::string head();
 
   std::string root_;
+  bool triedOpen_ = false;
   std::unique_ptr<store::Store> store_;
   struct Open {
     anchor::LiveDocument live;
@@ -67,4 +75,4 @@ class Knowledge {
   std::map<std::string, Open> open_;
 };
 
-}  // namespace tacit::lsp
+}  // namespace tacit::host

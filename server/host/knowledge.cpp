@@ -1,4 +1,4 @@
-#include "server/lsp/knowledge.h"
+#include "server/host/knowledge.h"
 
 #include <git2.h>
 
@@ -10,7 +10,7 @@
 #include "server/store/locations.h"
 #include "server/store/store.h"
 
-namespace tacit::lsp {
+namespace tacit::host {
 
 std::string pathFromUri(const std::string& uri) {
   std::string_view rest = uri;
@@ -52,6 +52,27 @@ store::Store& Knowledge::store(const std::string& uri) {
     TACIT_LOG(Info) << "knowledge store of " << store_->workdir();
   }
   return *store_;
+}
+
+store::Store* Knowledge::storeFor(const std::string& uri) {
+  if (store_) return store_.get();
+  if (root_.empty() && uri.empty()) return nullptr;
+  try {
+    return &store(uri);
+  } catch (const std::exception& e) {
+    if (!triedOpen_) TACIT_LOG(Info) << "no knowledge store: " << e.what();
+    triedOpen_ = true;
+    return nullptr;
+  }
+}
+
+std::string Knowledge::pathOf(const std::string& uri) {
+  if (!storeFor(uri)) return "";
+  try {
+    return relativePath(uri);
+  } catch (const std::exception&) {
+    return "";
+  }
 }
 
 std::string Knowledge::relativePath(const std::string& uri) {
@@ -115,4 +136,4 @@ std::string Knowledge::move(const std::string& id, const std::string& uri, const
   return full;
 }
 
-}  // namespace tacit::lsp
+}  // namespace tacit::host

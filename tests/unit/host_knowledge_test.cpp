@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "server/anchor/anchor.h"
-#include "server/lsp/knowledge.h"
+#include "server/host/knowledge.h"
 #include "server/lsp/lsp_server.h"
 #include "server/store/locations.h"
 #include "server/store/store.h"
@@ -140,10 +140,10 @@ TEST_CASE("tacit.moveThread re-anchors a thread to the buffer's lines", "[lsp][k
 }
 
 TEST_CASE("file URIs become paths", "[lsp][knowledge]") {
-  CHECK(tacit::lsp::pathFromUri("file:///home/a%20b/c.cpp") == "/home/a b/c.cpp");
-  CHECK(tacit::lsp::pathFromUri("file://localhost/x") == "/x");
-  CHECK(tacit::lsp::pathFromUri("untitled:1").empty());
-  CHECK(tacit::lsp::pathFromUri("file:///a%00b").empty());
+  CHECK(tacit::host::pathFromUri("file:///home/a%20b/c.cpp") == "/home/a b/c.cpp");
+  CHECK(tacit::host::pathFromUri("file://localhost/x") == "/x");
+  CHECK(tacit::host::pathFromUri("untitled:1").empty());
+  CHECK(tacit::host::pathFromUri("file:///a%00b").empty());
 }
 
 }  // namespace
