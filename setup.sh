@@ -5,7 +5,7 @@
 #   ./setup.sh test     install, build, run every test (CTest, the fuzzer for
 #                       60 s, the benchmark); this is what .ci/run runs
 #   ./setup.sh build    install and build only
-#   ./setup.sh bench    build and run the benchmarks (didChange, the store, anchors)
+#   ./setup.sh bench    build and run the benchmarks (didChange, the plugin host, the store, anchors)
 #   ./setup.sh fuzz [SECONDS]   build and run the libFuzzer target (default 60)
 #
 # Environment: BUILD_DIR (default build), JOBS (default: number of cores).
@@ -113,6 +113,8 @@ fuzz() {
 bench() {
   step "benchmark: didChange cost against document size"
   "$BUILD_DIR/bin/tacit-bench-didchange"
+  step "benchmark: codeLens with built-in extensions only, and with three external ones"
+  "$BUILD_DIR/bin/tacit-bench-host" "$BUILD_DIR/bin/tacit" 2000
 }
 
 store_bench() {

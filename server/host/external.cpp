@@ -92,7 +92,7 @@ void ExternalExtension::start() {
     fail(std::string("could not start: ") + e.what());
     return;
   }
-  TACIT_LOG(Info) << "extension " << m.name << " " << m.version << " started (pid " << process_->pid() << ")";
+  TACIT_LOG(Info) << "extension " << m.name << " (version " << m.version << ") started (pid " << process_->pid() << ")";
   transport_ = transport::makeFdTransport(loop_, process_->stdoutFd(), process_->stdinFd());
   connection_ = std::make_unique<rpc::Connection>(
       [t = std::weak_ptr<transport::Transport>(transport_)](std::string body) {

@@ -61,6 +61,7 @@ class ExternalExtension final : public Extension {
   int starts() const { return starts_; }           // processes started so far
   std::optional<int> pid() const;                  // of the running process
   const std::string& lastFailure() const { return lastFailure_; }
+  size_t callsInFlight() const { return inFlight_.size() + queued_.size(); }
 
   const Manifest& manifest() const override { return options_.manifest; }
   void activate(HostApi& api) override;

@@ -11,6 +11,16 @@ EventLoop::~EventLoop() = default;
 
 void EventLoop::run() { impl_->io.run(); }
 void EventLoop::stop() { impl_->io.stop(); }
+
+bool EventLoop::runUntil(const std::function<bool()>& done) {
+  while (!done()) {
+    if (impl_->io.run_one() == 0) {
+      impl_->io.restart();
+      return done();
+    }
+  }
+  return true;
+}
 void EventLoop::post(std::function<void()> fn) { boost::asio::post(impl_->io, std::move(fn)); }
 
 EventLoop::TimerId EventLoop::after(std::chrono::steady_clock::duration delay, std::function<void()> fn) {

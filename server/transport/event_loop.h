@@ -19,6 +19,9 @@ class EventLoop {
   // Runs handlers until stop() or until no work is left.
   void run();
   void stop();
+  // Runs handlers until `done()` holds; false if the loop ran out of work
+  // first (tests wait on conditions this way, never on sleeps).
+  bool runUntil(const std::function<bool()>& done);
   // Thread-safe: runs `fn` on the loop's thread.
   void post(std::function<void()> fn);
 
