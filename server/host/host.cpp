@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "server/git/handles.h"
 #include "server/log/log.h"
 #include "server/store/event_log.h"
 #include "server/store/locations.h"
@@ -345,6 +346,17 @@ void Host::threadChanged(const std::string& id, const std::string& eventId, stor
   } catch (const std::exception& e) {
     TACIT_LOG(Warn) << "thread/changed for " << id << ": " << e.what();
   }
+}
+
+void Host::checkHead() {
+  store::Store* s = store();
+  if (!s) return;
+  std::string now = git::headCommit(s->repository());
+  if (head_ && *head_ == now) return;
+  json from = head_ && !head_->empty() ? json(*head_) : json(nullptr);
+  head_ = now;
+  if (now.empty()) return;  // no commit yet
+  emit("head/moved", {{"from", from}, {"to", now}});
 }
 
 void Host::shutdown(Done<bool> done) {

@@ -86,6 +86,10 @@ class Host {
   void threadCreated(const std::string& id);
   void threadChanged(const std::string& id, const std::string& eventId, store::EventType type, const json& payload);
 
+  // Sends head/moved when HEAD is not where it was last seen (the first
+  // look counts, with `from` null). Cheap: one ref read.
+  void checkHead();
+
   // Asks every running extension to shut down (bounded), then `done`.
   void shutdown(Done<bool> done);
 
@@ -122,6 +126,7 @@ class Host {
   // uri → extension → its diagnostics
   std::map<std::string, std::map<std::string, std::vector<protocol::Diagnostic>>> diagnostics_;
   bool started_ = false;
+  std::optional<std::string> head_;  // HEAD when last checked
 };
 
 }  // namespace tacit::host

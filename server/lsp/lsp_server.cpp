@@ -195,8 +195,10 @@ void LspServer::onDidOpen(const DidOpenTextDocumentParams& p) {
   if (!documents_.open(doc.uri, doc.languageId, doc.version, doc.text))
     TACIT_LOG(Info) << "reopened " << doc.uri << " (replacing the open copy)";
   TACIT_LOG(Debug) << "opened " << doc.uri << " v" << doc.version;
-  if (host_)
+  if (host_) {
+    host_->checkHead();
     if (auto info = documentInfo(doc.uri)) host_->documentOpened(*info);
+  }
 }
 
 void LspServer::onDidChange(const DidChangeTextDocumentParams& p) {
@@ -244,8 +246,10 @@ void LspServer::onDidSave(const DidSaveTextDocumentParams& p) {
     TACIT_LOG(Warn) << "didSave for a document that is not open: " << p.textDocument.uri;
   // Anchors are located again, lazily, on the next tacit/threads.
   if (knowledge_) knowledge_->saved(p.textDocument.uri);
-  if (host_)
+  if (host_) {
     if (auto info = documentInfo(p.textDocument.uri)) host_->emit("document/saved", {{"textDocument", info->toJson()}});
+    host_->checkHead();
+  }
 }
 
 void LspServer::onDocumentText(const DocumentTextParams& p, Reply<DocumentTextResult> reply) {
@@ -307,6 +311,7 @@ std::shared_ptr<rpc::Reply<R>> share(rpc::Reply<R> reply) {
 void LspServer::onCodeLens(const CodeLensParams& p, Reply<std::vector<CodeLens>> reply) {
   auto doc = documentInfo(p.textDocument.uri);
   if (!doc) return reply(notOpen(p.textDocument.uri));
+  host_->checkHead();
   host_->codeLenses(*doc, [r = share(std::move(reply))](std::vector<CodeLens> lenses) { (*r)(lenses); });
 }
 

@@ -43,13 +43,13 @@ class Workspace:
         self.starts = os.path.join(self.dir, "starts.log")
         self.config = {"extensions": []}
 
-    def extension(self, name, mode, folder=None, lens=True):
+    def extension(self, name, mode, folder=None, lens=True, events=()):
         folder = folder or os.path.join(self.dir, "ext", name)
         os.makedirs(folder, exist_ok=True)
         manifest = {"name": name, "version": "1", "protocolVersion": 1,
                     "command": [sys.executable, FIXTURE, mode, name],
                     "activationEvents": ["*"],
-                    "contributes": {"codeLens": lens, "hover": True,
+                    "contributes": {"codeLens": lens, "hover": True, "events": list(events),
                                     "commands": [{"command": f"{name}.echo", "title": "Echo"}]}}
         with open(os.path.join(folder, "tacit-extension.json"), "w") as f:
             json.dump(manifest, f)
@@ -115,6 +115,39 @@ class HostEndToEnd(unittest.TestCase):
         self.assertIsNone(response["result"])
         self.assertEqual(status, 0)
         self.assertEqual(self.ws.started(), ["probe"])
+
+    def test_events_reach_the_extensions_that_subscribe(self):
+        self.ws.config["extensions"].append(
+            self.ws.extension("listener", "good", events=["document/opened", "document/saved", "head/moved"]))
+        self.ws.config["extensions"].append(self.ws.extension("deaf", "good"))
+        client = self.ws.serve()
+        uri = self.ws.open(client)
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=self.ws.repo, capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+        def said(prefix, nth=1):
+            """The params of the nth event echoed with this prefix (waiting for it)."""
+            def matches(n):
+                return n.get("method") == "window/logMessage" and n["params"]["message"].startswith(prefix)
+            client.wait_for_notification(lambda _: sum(1 for n in client.notifications if matches(n)) >= nth)
+            message = [n for n in client.notifications if matches(n)][nth - 1]
+            return json.loads(message["params"]["message"][len(prefix):])
+
+        self.assertEqual(said("listener got head/moved "), {"from": None, "to": head})
+        opened = said("listener got document/opened ")
+        self.assertEqual(opened["textDocument"], {"uri": uri, "path": "src/a.py", "languageId": "python", "version": 1})
+        # A new commit moves HEAD; a save makes the host look.
+        with open(os.path.join(self.ws.repo, "src", "a.py"), "a") as f:
+            f.write("# more\n")
+        git(self.ws.repo, "commit", "-qam", "more")
+        new_head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=self.ws.repo, capture_output=True, text=True,
+                                  check=True).stdout.strip()
+        client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+        self.assertEqual(said("listener got document/saved "), {"textDocument": {"uri": uri, "path": "src/a.py"}})
+        self.assertEqual(said("listener got head/moved ", nth=2), {"from": head, "to": new_head})
+        client.close()
+        self.assertFalse(any(n["params"]["message"].startswith("deaf got")
+                             for n in client.notifications if n.get("method") == "window/logMessage"))
 
     def test_broken_extensions_never_stop_the_editor_being_answered(self):
         self.ws.config["extensionTimeoutMs"] = 300
