@@ -43,7 +43,7 @@ class Workspace:
         self.starts = os.path.join(self.dir, "starts.log")
         self.config = {"extensions": []}
 
-    def extension(self, name, mode, folder=None, lens=True, events=()):
+    def extension(self, name, mode, folder=None, lens=True, events=("document/opened",)):
         folder = folder or os.path.join(self.dir, "ext", name)
         os.makedirs(folder, exist_ok=True)
         manifest = {"name": name, "version": "1", "protocolVersion": 1,
@@ -85,6 +85,14 @@ class Workspace:
                                                                 "version": 1, "text": text}})
         return uri
 
+    @staticmethod
+    def wait_running(client, *names):
+        """Waits until each extension has echoed document/opened, which it is
+        sent once it has answered initialize: then it is running."""
+        for name in names:
+            client.wait_for_notification(lambda n: n.get("method") == "window/logMessage" and
+                                         n["params"]["message"].startswith(f"{name} got document/opened"))
+
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -100,6 +108,7 @@ class HostEndToEnd(unittest.TestCase):
         self.ws.config["extensions"].append(self.ws.extension("probe", "good"))
         client = self.ws.serve()
         uri = self.ws.open(client)
+        self.ws.wait_running(client, "probe")
         lenses = client.request("textDocument/codeLens", {"textDocument": {"uri": uri}})["result"]
         self.assertIn({"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
                        "command": {"title": "probe: src/a.py", "command": "probe.echo", "arguments": ["src/a.py"]}},
@@ -119,7 +128,7 @@ class HostEndToEnd(unittest.TestCase):
     def test_events_reach_the_extensions_that_subscribe(self):
         self.ws.config["extensions"].append(
             self.ws.extension("listener", "good", events=["document/opened", "document/saved", "head/moved"]))
-        self.ws.config["extensions"].append(self.ws.extension("deaf", "good"))
+        self.ws.config["extensions"].append(self.ws.extension("deaf", "good", events=()))
         client = self.ws.serve()
         uri = self.ws.open(client)
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=self.ws.repo, capture_output=True, text=True,
@@ -150,12 +159,13 @@ class HostEndToEnd(unittest.TestCase):
                              for n in client.notifications if n.get("method") == "window/logMessage"))
 
     def test_broken_extensions_never_stop_the_editor_being_answered(self):
-        self.ws.config["extensionTimeoutMs"] = 300
+        self.ws.config["extensionTimeoutMs"] = 1000
         for name, mode in [("good", "good"), ("crasher", "crash-on-start"), ("midway", "crash-mid"),
                            ("sleeper", "hang"), ("chatty", "garbage")]:
             self.ws.config["extensions"].append(self.ws.extension(name, mode))
         client = self.ws.serve()
         uri = self.ws.open(client)
+        self.ws.wait_running(client, "good", "midway", "sleeper", "chatty")
         for attempt in range(3):
             response = client.request("textDocument/codeLens", {"textDocument": {"uri": uri}})
             titles = [lens["command"]["title"] for lens in response["result"]]
@@ -165,7 +175,7 @@ class HostEndToEnd(unittest.TestCase):
         # Each broken one was seen failing and is being restarted.
         client.wait_for_stderr("extension crasher exited with status 3")
         client.wait_for_stderr("extension midway exited with status 4")
-        client.wait_for_stderr("extension sleeper did not answer textDocument/codeLens within 300 ms")
+        client.wait_for_stderr("extension sleeper did not answer textDocument/codeLens within 1000 ms")
         client.wait_for_stderr("extension chatty wrote something on stdout that is not a framed JSON-RPC message")
         hover = client.request("textDocument/hover", {"textDocument": {"uri": uri},
                                                       "position": {"line": 0, "character": 0}})["result"]
@@ -202,6 +212,7 @@ class HostEndToEnd(unittest.TestCase):
             self.ws.config = json.load(f)
         client = self.ws.serve()
         uri = self.ws.open(client)
+        self.ws.wait_running(client, "lint")
         lenses = client.request("textDocument/codeLens", {"textDocument": {"uri": uri}})["result"]
         self.assertEqual([lens["command"]["title"] for lens in lenses], ["lint: src/a.py"])
         client.close()
@@ -224,6 +235,7 @@ class HostEndToEnd(unittest.TestCase):
         message = client.wait_for_notification(lambda n: n.get("method") == "window/showMessage")
         self.assertIn("name: expected 1-64 characters", message["params"]["message"])
         uri = self.ws.open(client)
+        self.ws.wait_running(client, "probe")
         lenses = client.request("textDocument/codeLens", {"textDocument": {"uri": uri}})["result"]
         self.assertEqual([lens["command"]["title"] for lens in lenses], ["probe: src/a.py"])
         client.close()
