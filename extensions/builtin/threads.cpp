@@ -74,7 +74,8 @@ class Threads final : public Extension {
     if (!knowledge || !text)
       return done({nullptr, rpc::Error{rpc::ErrorCode::RequestFailed, "document is not open: " + args.uri}});
     try {
-      std::string id = knowledge->move(args.id, args.uri, *text, args.startLine + 1, args.endLine + 1);
+      auto [id, payload] = knowledge->reanchor(args.id, args.uri, *text, args.startLine + 1, args.endLine + 1);
+      api_->addEvent(id, store::EventType::Reanchor, std::move(payload));
       done({json{{"id", id}}, std::nullopt});
     } catch (const std::exception& e) {
       done({nullptr, rpc::Error{rpc::ErrorCode::RequestFailed, e.what()}});

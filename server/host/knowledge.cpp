@@ -122,8 +122,9 @@ void Knowledge::saved(const std::string& uri) { replaced(uri); }
 
 void Knowledge::closed(const std::string& uri) { open_.erase(uri); }
 
-std::string Knowledge::move(const std::string& id, const std::string& uri, const std::string& text,
-                            uint32_t startLine, uint32_t endLine) {
+std::pair<std::string, nlohmann::json> Knowledge::reanchor(const std::string& id, const std::string& uri,
+                                                          const std::string& text, uint32_t startLine,
+                                                          uint32_t endLine) {
   store::Store& s = store(uri);
   const std::string path = relativePath(uri);
   s.refresh();
@@ -131,9 +132,8 @@ std::string Knowledge::move(const std::string& id, const std::string& uri, const
   const std::string now = head();
   auto recorded = anchor::record(path, now.empty() ? std::string(40, '0') : now, text, startLine, endLine);
   if (!recorded) throw std::runtime_error("lines past the end of " + path);
-  s.addEvent(full, store::EventType::Reanchor, {{"anchor", store::toJson(store::fromRecorded(*recorded))}});
-  for (auto& [openUri, doc] : open_) doc.live.invalidate();  // it may have left another file
-  return full;
+  for (auto& [openUri, doc] : open_) doc.live.invalidate();  // it may leave or enter any file
+  return {full, {{"anchor", store::toJson(store::fromRecorded(*recorded))}}};
 }
 
 }  // namespace tacit::host

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "server/anchor/live.h"
 
 namespace tacit::store {
@@ -53,11 +55,12 @@ class Knowledge {
   // without a store.
   std::string pathOf(const std::string& uri);
 
-  // Re-anchors thread `id` (or a unique prefix) to lines [start, end]
-  // (1-based) of the document's `text`, as a reanchor event. Returns the
-  // full id.
-  std::string move(const std::string& id, const std::string& uri, const std::string& text, uint32_t startLine,
-                   uint32_t endLine);
+  // The re-anchoring of thread `id` (or a unique prefix) to lines [start,
+  // end] (1-based) of the document's `text`: its full id and the payload of
+  // the reanchor event, for the caller to write (HostApi::addEvent, so other
+  // extensions hear of it). Every open document is located again next time.
+  std::pair<std::string, nlohmann::json> reanchor(const std::string& id, const std::string& uri,
+                                                  const std::string& text, uint32_t startLine, uint32_t endLine);
 
  private:
   store::Store& store(const std::string& uri);

@@ -50,7 +50,8 @@ class Workspace:
                     "command": [sys.executable, FIXTURE, mode, name],
                     "activationEvents": ["*"],
                     "contributes": {"codeLens": lens, "hover": True, "events": list(events),
-                                    "commands": [{"command": f"{name}.echo", "title": "Echo"}]}}
+                                    "commands": [{"command": f"{name}.echo", "title": "Echo"},
+                                                 {"command": f"{name}.timer", "title": "Timer"}]}}
         with open(os.path.join(folder, "tacit-extension.json"), "w") as f:
             json.dump(manifest, f)
         return folder
@@ -120,6 +121,15 @@ class HostEndToEnd(unittest.TestCase):
         self.assertEqual(echoed["result"], {"echo": [7]})
         unknown = client.request("workspace/executeCommand", {"command": "probe.nope"})
         self.assertIn("unknown command", unknown["error"]["message"])
+        # Diagnostics it publishes reach the editor, attributed to it.
+        diagnostics = client.wait_for_notification(lambda n: n.get("method") == "textDocument/publishDiagnostics")
+        self.assertEqual(diagnostics["params"], {"uri": uri, "diagnostics": [
+            {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 3}},
+             "severity": 3, "message": "probe saw this file", "source": "probe"}]})
+        # A timer it sets fires back to it.
+        self.assertEqual(client.request("workspace/executeCommand", {"command": "probe.timer"})["result"], "set")
+        client.wait_for_notification(lambda n: n.get("method") == "window/logMessage" and
+                                     n["params"]["message"] == 'probe got timer/fired {"id": "tick"}')
         response, status = client.close()
         self.assertIsNone(response["result"])
         self.assertEqual(status, 0)
