@@ -144,7 +144,10 @@ void LspServer::onInitialize(const InitializeParams& params, Reply<InitializeRes
     refreshInlayHints_ = flag("inlayHint", "refreshSupport");
 
     host::Host::Options o;
-    if (store::Store* s = knowledge_->storeFor()) root = s->workdir();
+    if (store::Store* s = knowledge_->storeFor()) {
+      root = s->workdir();
+      if (root.size() > 1 && root.back() == '/') root.pop_back();
+    }
     o.root = root;
     o.positionEncoding = std::string(documents::toString(encoding_));
     o.store = [this] { return knowledge_->storeFor(); };
