@@ -10,8 +10,8 @@ repository (the URL is a secret)::
 Only changes made in this clone are posted (``local: true``), so each is
 posted once; private questions never are. Handlers only queue the message:
 a worker thread posts it (webhook.py), so the editor never waits on the
-network. At shutdown the queue is flushed for at most SHUTDOWN_FLUSH seconds,
-inside the host's 2 s bound. Failures go to the log, and the first one also
+network. At shutdown the queue is flushed for at most SHUTDOWN_FLUSH of the
+host's bound on the answer (initialize's timeoutMs, 2 s by default). Failures go to the log, and the first one also
 to the user (window/showMessage, warning).
 """
 
@@ -29,7 +29,7 @@ import chat_message  # noqa: E402
 import webhook  # noqa: E402
 from tacit_extension import Extension, MessageType  # noqa: E402
 
-SHUTDOWN_FLUSH = 1.4  # seconds; the host waits 2 s for the answer to shutdown
+SHUTDOWN_FLUSH = 0.7  # of the host's bound on shutdown (ext.timeout, 2 s by default)
 
 ext = Extension()
 
@@ -75,7 +75,7 @@ class Chat:
             poster = self._poster
         if poster is None:
             return
-        lost = poster.close(SHUTDOWN_FLUSH)
+        lost = poster.close(SHUTDOWN_FLUSH * ext.timeout)
         if lost:
             ext.log(f"chat: {lost} message(s) not posted: out of time at shutdown")
 

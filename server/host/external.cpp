@@ -82,6 +82,7 @@ void ExternalExtension::activate(HostApi& api) {
 
 void ExternalExtension::start() {
   backoffTimer_.reset();
+  exitSent_ = false;
   const uint64_t gen = ++generation_;
   state_ = State::Starting;
   ++starts_;
@@ -122,6 +123,7 @@ void ExternalExtension::start() {
                  {"host", {{"name", "tacit"}, {"version", TACIT_VERSION}}},
                  {"workspace", options_.workspace},
                  {"positionEncoding", options_.positionEncoding},
+                 {"timeoutMs", options_.timeout.count()},
                  {"settings", options_.settings}};
   auto c = std::make_shared<Call>();
   c->seq = nextCall_++;
@@ -221,6 +223,7 @@ void ExternalExtension::outputClosed(const std::string& detail) {
 
 void ExternalExtension::reapAfterClose(uint64_t gen, int attempt, const std::string& detail) {
   if (gen != generation_ || !process_) return;
+  if (exitSent_) return awaitExit(gen, scheduler_.now() + options_.timeout);  // the expected end
   if (auto status = process_->exited()) return fail(*status + detail);
   if (attempt >= 50) return fail("closed its stdout" + detail);
   loop_.after(std::chrono::milliseconds(10), [this, alive = std::weak_ptr<char>(alive_), gen, attempt, detail] {
@@ -310,6 +313,7 @@ void ExternalExtension::shutdown(Done<bool> done) {
     if (gen != generation_) return;
     if (error) TACIT_LOG(Warn) << "extension " << options_.manifest.name << " shutdown: " << error->message;
     connection_->notify("exit", nullptr);
+    exitSent_ = true;
     // It should now exit; give it the same bound before killing it.
     awaitExit(gen, scheduler_.now() + options_.timeout);
   });
@@ -363,12 +367,16 @@ void logError(const std::string& name, const char* method, const std::optional<r
 
 }  // namespace
 
+template <typename T>
+void ExternalExtension::callList(const char* method, json params, Done<std::vector<T>> done) {
+  call(method, std::move(params), [this, method, done = std::move(done)](std::optional<json> r, std::optional<rpc::Error> e) {
+    logError(options_.manifest.name, method, e);
+    done(decodeList<T>(r, method));
+  });
+}
+
 void ExternalExtension::codeLenses(const DocumentInfo& doc, Done<std::vector<protocol::CodeLens>> done) {
-  call("textDocument/codeLens", {{"textDocument", doc.toJson()}},
-       [this, done = std::move(done)](std::optional<json> r, std::optional<rpc::Error> e) {
-         logError(options_.manifest.name, "textDocument/codeLens", e);
-         done(decodeList<protocol::CodeLens>(r, "textDocument/codeLens"));
-       });
+  callList<protocol::CodeLens>("textDocument/codeLens", {{"textDocument", doc.toJson()}}, std::move(done));
 }
 
 void ExternalExtension::hover(const DocumentInfo& doc, const protocol::Position& at,
@@ -390,29 +398,17 @@ void ExternalExtension::hover(const DocumentInfo& doc, const protocol::Position&
 
 void ExternalExtension::inlayHints(const DocumentInfo& doc, const protocol::Range& range,
                                    Done<std::vector<protocol::InlayHint>> done) {
-  call("textDocument/inlayHint", {{"textDocument", doc.toJson()}, {"range", range}},
-       [this, done = std::move(done)](std::optional<json> r, std::optional<rpc::Error> e) {
-         logError(options_.manifest.name, "textDocument/inlayHint", e);
-         done(decodeList<protocol::InlayHint>(r, "textDocument/inlayHint"));
-       });
+  callList<protocol::InlayHint>("textDocument/inlayHint", {{"textDocument", doc.toJson()}, {"range", range}}, std::move(done));
 }
 
 void ExternalExtension::codeActions(const DocumentInfo& doc, const protocol::Range& range,
                                     Done<std::vector<protocol::CodeAction>> done) {
-  call("textDocument/codeAction", {{"textDocument", doc.toJson()}, {"range", range}},
-       [this, done = std::move(done)](std::optional<json> r, std::optional<rpc::Error> e) {
-         logError(options_.manifest.name, "textDocument/codeAction", e);
-         done(decodeList<protocol::CodeAction>(r, "textDocument/codeAction"));
-       });
+  callList<protocol::CodeAction>("textDocument/codeAction", {{"textDocument", doc.toJson()}, {"range", range}}, std::move(done));
 }
 
 void ExternalExtension::workspaceSymbols(const std::string& query,
                                          Done<std::vector<protocol::SymbolInformation>> done) {
-  call("workspace/symbol", {{"query", query}},
-       [this, done = std::move(done)](std::optional<json> r, std::optional<rpc::Error> e) {
-         logError(options_.manifest.name, "workspace/symbol", e);
-         done(decodeList<protocol::SymbolInformation>(r, "workspace/symbol"));
-       });
+  callList<protocol::SymbolInformation>("workspace/symbol", {{"query", query}}, std::move(done));
 }
 
 void ExternalExtension::executeCommand(const std::string& command, const json& arguments, Done<CommandResult> done) {

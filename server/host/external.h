@@ -96,6 +96,8 @@ class ExternalExtension final : public Extension {
   void finishShutdown();
   // Decodes a list result, dropping (and logging) what does not decode.
   template <typename T>
+  void callList(const char* method, json params, Done<std::vector<T>> done);
+  template <typename T>
   std::vector<T> decodeList(const std::optional<json>& result, const char* method);
 
   Options options_;
@@ -120,6 +122,7 @@ class ExternalExtension final : public Extension {
   std::deque<std::pair<std::string, json>> queuedEvents_;
   std::map<std::string, Scheduler::TimerId> timers_;  // tacit/setTimer, by the extension's id
   std::optional<Done<bool>> shutdownDone_;
+  bool exitSent_ = false;  // after shutdown: its end is expected, not a failure
   std::shared_ptr<char> alive_ = std::make_shared<char>();  // for loop callbacks
 };
 

@@ -294,6 +294,8 @@ class Extension:
         self.workspace: dict = {}
         self.host: dict = {}
         self.position_encoding = "utf-16"
+        # The host's bound on every call into us, shutdown included (seconds).
+        self.timeout = 2.0
         manifest = _read_manifest(manifest_path or _default_manifest_path())
         self.name: str = manifest.get("name", "") if isinstance(manifest.get("name"), str) else ""
         self.version: str = manifest.get("version", "") if isinstance(manifest.get("version"), str) else ""
@@ -583,6 +585,9 @@ class Extension:
         self.host = _dict(params.get("host"))
         encoding = params.get("positionEncoding")
         self.position_encoding = encoding if isinstance(encoding, str) and encoding else "utf-16"
+        timeout_ms = params.get("timeoutMs")
+        if isinstance(timeout_ms, int) and not isinstance(timeout_ms, bool) and timeout_ms > 0:
+            self.timeout = timeout_ms / 1000.0
         self._initialize_seen = True
 
         result = {"name": self.name, "version": self.version} if self.name else {}
