@@ -1,16 +1,31 @@
 #include "extensions/builtin/threads.h"
 
+#include <chrono>
 #include <map>
 
 #include "protocol/tacit.h"
+#include "server/anchor/anchor.h"
+#include "server/documents/position_encoding.h"
+#include "server/git/handles.h"
 #include "server/host/knowledge.h"
+#include "server/store/locations.h"
+
+#include <git2.h>
 
 namespace tacit::extensions {
 
 namespace {
 
 using namespace tacit::host;
+using protocol::CodeAction;
 using protocol::CodeLens;
+using protocol::DecodeError;
+using protocol::Diagnostic;
+using protocol::InlayHint;
+using protocol::ObjectReader;
+using protocol::SymbolInformation;
+
+constexpr uint32_t kMaxBody = 64 * 1024;
 
 // "2 notes · 1 lesson · 1 question", in that order, from counts by kind.
 std::string lensTitle(const std::map<std::string, int>& byKind) {
@@ -26,6 +41,98 @@ std::string lensTitle(const std::map<std::string, int>& byKind) {
   return title;
 }
 
+std::string capitalized(std::string s) {
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
+  return s;
+}
+
+// "3 days ago", from milliseconds since the epoch.
+std::string age(int64_t unixMillis) {
+  using namespace std::chrono;
+  const int64_t now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  const int64_t s = std::max<int64_t>(0, (now - unixMillis) / 1000);
+  auto plural = [](int64_t n, const char* unit) {
+    return std::to_string(n) + " " + unit + (n == 1 ? "" : "s") + " ago";
+  };
+  if (s < 60) return "just now";
+  if (s < 3600) return plural(s / 60, "minute");
+  if (s < 86400) return plural(s / 3600, "hour");
+  if (s < 86400 * 60) return plural(s / 86400, "day");
+  if (s < 86400 * 730) return plural(s / (86400 * 30), "month");
+  return plural(s / (86400 * 365), "year");
+}
+
+std::string firstLine(const std::string& text, size_t max = 60) {
+  std::string line = text.substr(0, text.find('\n'));
+  if (line.size() > max) {
+    size_t cut = max;
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+    line = line.substr(0, cut) + "…";
+  }
+  return line;
+}
+
+// Markdown shown as text: no raw HTML, no command links (DESIGN.md, security).
+std::string quoteMarkdown(const std::string& body) {
+  std::string out;
+  for (char c : body) {
+    if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else out += c;
+  }
+  size_t at = 0;
+  while ((at = out.find("](command:", at)) != std::string::npos) {
+    out.replace(at, 10, "](#command-");
+    at += 11;
+  }
+  return out;
+}
+
+// The arguments of tacit.addNote / tacit.ask: one object.
+struct NewThreadArguments {
+  std::string uri;
+  uint32_t startLine = 0, endLine = 0;  // 0-based, inclusive
+  std::string body;
+  bool lesson = false, isPrivate = false;
+  std::vector<std::string> to;
+};
+
+NewThreadArguments decodeNewThread(const json& arguments) {
+  if (!arguments.is_array() || arguments.size() != 1)
+    throw DecodeError("params.arguments: expected one object");
+  ObjectReader r(arguments[0], "params.arguments[0]");
+  NewThreadArguments a;
+  r.required("uri", a.uri);
+  r.required("startLine", a.startLine);
+  r.required("endLine", a.endLine);
+  if (a.endLine < a.startLine) throw DecodeError("params.arguments[0].endLine: before startLine");
+  std::optional<std::string> body;
+  r.optional("body", body);
+  if (!body || body->find_first_not_of(" \t\r\n") == std::string::npos)
+    throw DecodeError("params.arguments[0].body: the text is required (the editor asks for it)");
+  if (body->size() > kMaxBody) throw DecodeError("params.arguments[0].body: longer than 64 KiB");
+  a.body = *body;
+  std::optional<bool> lesson, isPrivate;
+  r.optional("lesson", lesson);
+  r.optional("private", isPrivate);
+  a.lesson = lesson.value_or(false);
+  a.isPrivate = isPrivate.value_or(false);
+  std::optional<std::vector<std::string>> to;
+  r.optional("to", to);
+  if (to)
+    for (const auto& email : *to)
+      if (std::find(a.to.begin(), a.to.end(), email) == a.to.end()) a.to.push_back(email);
+  return a;
+}
+
+std::string currentBranch(git_repository* repo) {
+  git_reference* raw = nullptr;
+  if (git_repository_head(&raw, repo) != 0) return "";
+  git::Reference ref(raw);
+  const char* name = nullptr;
+  return git_branch_name(&name, ref.get()) == 0 && name ? name : "";
+}
+
 class Threads final : public Extension {
  public:
   Threads() {
@@ -33,24 +140,23 @@ class Threads final : public Extension {
     manifest_.version = "built-in";
     manifest_.origin = "built-in";
     manifest_.activationEvents = {"*"};
-    manifest_.contributes.codeLens = true;
-    manifest_.contributes.commands = {{"tacit.moveThread", "Move a thread to these lines"}};
+    auto& k = manifest_.contributes;
+    k.codeLens = k.hover = k.inlayHints = k.codeActions = k.workspaceSymbols = true;
+    k.commands = {{"tacit.moveThread", "Move a thread to these lines"},
+                  {"tacit.addNote", "Add note here"},
+                  {"tacit.ask", "Ask about this code"}};
+    k.events = {"document/opened", "document/saved", "thread/created", "thread/changed", "head/moved"};
   }
 
   const Manifest& manifest() const override { return manifest_; }
-  void activate(HostApi& api) override { api_ = &api; }
+  void activate(HostApi& api) override {
+    api_ = &api;
+    encoding_ = documents::parsePositionEncoding(api.positionEncoding()).value_or(documents::PositionEncoding::Utf16);
+  }
 
   void codeLenses(const DocumentInfo& doc, Done<std::vector<CodeLens>> done) override {
-    Knowledge* knowledge = api_->knowledge();
-    auto text = api_->documentText(doc.uri);
-    if (!knowledge || !text || doc.path.empty()) return done({});
     std::map<uint32_t, std::map<std::string, int>> byLine;  // 1-based first line → kind → count
-    try {
-      for (const auto& t : knowledge->threadsIn(doc.uri, *text)) ++byLine[t.location.startLine][t.kind];
-    } catch (const std::exception& e) {
-      api_->logMessage(protocol::MessageType::Warning, std::string("threads of ") + doc.uri + ": " + e.what());
-      return done({});
-    }
+    for (const auto& t : located(doc)) ++byLine[t.location.startLine][t.kind];
     std::vector<CodeLens> lenses;
     for (const auto& [line, kinds] : byLine) {
       protocol::Position at{line - 1, 0};
@@ -59,32 +165,192 @@ class Threads final : public Extension {
     done(std::move(lenses));
   }
 
-  void executeCommand(const std::string& command, const json& arguments, Done<CommandResult> done) override {
-    if (command != "tacit.moveThread")
-      return done({nullptr, rpc::Error{rpc::ErrorCode::InvalidParams, "unknown command: " + command}});
-    protocol::MoveThreadArguments args;
-    try {
-      if (!arguments.is_array() || arguments.size() != 1) throw protocol::DecodeError("params.arguments: expected one object");
-      fromJSON(arguments[0], args, "params.arguments[0]");
-    } catch (const protocol::DecodeError& e) {
-      return done({nullptr, rpc::Error{rpc::ErrorCode::InvalidParams, e.what()}});
+  void hover(const DocumentInfo& doc, const protocol::Position& at, Done<std::optional<protocol::Hover>> done) override {
+    store::Store* s = api_->store();
+    std::string markdown;
+    std::optional<protocol::Range> range;
+    for (const auto& t : located(doc)) {
+      if (at.line + 1 < t.location.startLine || at.line + 1 > t.location.endLine) continue;
+      auto thread = s ? s->index().get(t.id) : std::nullopt;
+      if (!thread) continue;
+      if (!markdown.empty()) markdown += "\n\n---\n\n";
+      markdown += "**" + capitalized(t.kind) + "** · " + thread->author.name + " · " + age(thread->createdAt);
+      if (t.kind == "question") markdown += " · " + t.state;
+      if (!thread->replies.empty())
+        markdown += " · " + std::to_string(thread->replies.size()) + (thread->replies.size() == 1 ? " reply" : " replies");
+      if (t.location.status != anchor::Status::Exact) markdown += " · " + std::string(anchor::toString(t.location.status));
+      markdown += "\n\n" + quoteMarkdown(thread->body);
+      for (const auto& reply : thread->replies)
+        markdown += "\n\n> **" + reply.author.name + "** (" + (reply.isAnswer ? "answer, " : "") + age(reply.createdAt) +
+                    "): " + quoteMarkdown(firstLine(reply.body, 200));
+      markdown += "\n\n`" + t.id.substr(0, 8) + "`";
+      if (!range) range = protocol::Range{{t.location.startLine - 1, 0}, {t.location.endLine, 0}};
     }
-    Knowledge* knowledge = api_->knowledge();
-    auto text = api_->documentText(args.uri);
-    if (!knowledge || !text)
-      return done({nullptr, rpc::Error{rpc::ErrorCode::RequestFailed, "document is not open: " + args.uri}});
+    if (markdown.empty()) return done(std::nullopt);
+    done(protocol::Hover{markdown, range});
+  }
+
+  void inlayHints(const DocumentInfo& doc, const protocol::Range& range, Done<std::vector<InlayHint>> done) override {
+    auto text = api_->documentText(doc.uri);
+    std::vector<InlayHint> hints;
+    if (!text) return done(hints);
+    auto lines = anchor::splitLines(*text);
+    std::map<uint32_t, std::vector<const Knowledge::Located*>> byLine;
+    auto threads = located(doc);
+    for (const auto& t : threads) byLine[t.location.startLine].push_back(&t);
+    for (const auto& [line, list] : byLine) {
+      if (line == 0 || line - 1 < range.start.line || line - 1 > range.end.line || line > lines.size()) continue;
+      std::string_view content = lines[line - 1];
+      if (!content.empty() && content.back() == '\n') content.remove_suffix(1);
+      if (!content.empty() && content.back() == '\r') content.remove_suffix(1);
+      std::string label = list.size() == 1 ? list[0]->kind + ": " + firstLine(list[0]->title, 40)
+                                           : std::to_string(list.size()) + " threads: " + firstLine(list[0]->title, 30);
+      InlayHint hint;
+      hint.position = {line - 1, documents::characterInLine(content, content.size(), encoding_)};
+      hint.label = label;
+      hint.paddingLeft = true;
+      hints.push_back(std::move(hint));
+    }
+    done(std::move(hints));
+  }
+
+  void codeActions(const DocumentInfo& doc, const protocol::Range& range, Done<std::vector<CodeAction>> done) override {
+    if (doc.path.empty()) return done({});
+    // A selection ending at the start of a line does not take that line.
+    uint32_t end = range.end.line > range.start.line && range.end.character == 0 ? range.end.line - 1 : range.end.line;
+    json args = json::array({{{"uri", doc.uri}, {"startLine", range.start.line}, {"endLine", end}}});
+    done({CodeAction{"Add note here", "", protocol::Command{"Add note here", "tacit.addNote", args}},
+          CodeAction{"Ask about this code", "", protocol::Command{"Ask about this code", "tacit.ask", args}}});
+  }
+
+  void workspaceSymbols(const std::string& query, Done<std::vector<SymbolInformation>> done) override {
+    store::Store* s = api_->store();
+    std::vector<SymbolInformation> out;
+    if (!s || query.find_first_not_of(" \t") == std::string::npos) return done(out);
     try {
-      auto [id, payload] = knowledge->reanchor(args.id, args.uri, *text, args.startLine + 1, args.endLine + 1);
-      api_->addEvent(id, store::EventType::Reanchor, std::move(payload));
-      done({json{{"id", id}}, std::nullopt});
+      s->refresh();
+      store::Locations locations(*s);
+      std::string root = s->workdir();
+      for (const auto& hit : s->index().search(query, 50)) {
+        anchor::Location at = locations.inWorkTree(hit.thread);
+        if (at.startLine == 0) continue;  // orphaned: nowhere to go
+        SymbolInformation sym;
+        sym.name = firstLine(hit.thread.body, 80);
+        sym.kind = 15;  // String
+        sym.uri = "file://" + root + at.path;
+        sym.range = {{at.startLine - 1, 0}, {at.endLine, 0}};
+        sym.containerName = std::string(store::toString(hit.thread.kind)) + " · " + hit.thread.author.name;
+        out.push_back(std::move(sym));
+      }
     } catch (const std::exception& e) {
-      done({nullptr, rpc::Error{rpc::ErrorCode::RequestFailed, e.what()}});
+      api_->logMessage(protocol::MessageType::Warning, std::string("workspace/symbol: ") + e.what());
+    }
+    done(std::move(out));
+  }
+
+  void executeCommand(const std::string& command, const json& arguments, Done<CommandResult> done) override {
+    auto failed = [&](rpc::ErrorCode code, const std::string& message) {
+      done({nullptr, rpc::Error{code, message}});
+    };
+    try {
+      if (command == "tacit.moveThread") return done({moveThread(arguments), std::nullopt});
+      if (command == "tacit.addNote" || command == "tacit.ask")
+        return done({createThread(decodeNewThread(arguments), command == "tacit.ask"), std::nullopt});
+      failed(rpc::ErrorCode::InvalidParams, "unknown command: " + command);
+    } catch (const DecodeError& e) {
+      failed(rpc::ErrorCode::InvalidParams, e.what());
+    } catch (const std::exception& e) {
+      failed(rpc::ErrorCode::RequestFailed, e.what());
+    }
+  }
+
+  void event(std::string_view name, const json& params) override {
+    if (name == "document/opened" || name == "document/saved") {
+      publishQuestions(params["textDocument"].value("uri", ""));
+    } else {  // knowledge or HEAD changed: every open document
+      Knowledge* knowledge = api_->knowledge();
+      if (!knowledge) return;
+      for (const auto& uri : knowledge->openUris()) publishQuestions(uri);
     }
   }
 
  private:
+  std::vector<Knowledge::Located> located(const DocumentInfo& doc) {
+    Knowledge* knowledge = api_->knowledge();
+    auto text = api_->documentText(doc.uri);
+    if (!knowledge || !text || doc.path.empty()) return {};
+    try {
+      return knowledge->threadsIn(doc.uri, *text);
+    } catch (const std::exception& e) {
+      api_->logMessage(protocol::MessageType::Warning, "threads of " + doc.uri + ": " + e.what());
+      return {};
+    }
+  }
+
+  json moveThread(const json& arguments) {
+    protocol::MoveThreadArguments args;
+    if (!arguments.is_array() || arguments.size() != 1) throw DecodeError("params.arguments: expected one object");
+    fromJSON(arguments[0], args, "params.arguments[0]");
+    Knowledge* knowledge = api_->knowledge();
+    auto text = api_->documentText(args.uri);
+    if (!knowledge || !text) throw std::runtime_error("document is not open: " + args.uri);
+    auto [id, payload] = knowledge->reanchor(args.id, args.uri, *text, args.startLine + 1, args.endLine + 1);
+    api_->addEvent(id, store::EventType::Reanchor, std::move(payload));
+    return {{"id", id}};
+  }
+
+  json createThread(const NewThreadArguments& a, bool question) {
+    Knowledge* knowledge = api_->knowledge();
+    auto text = api_->documentText(a.uri);
+    if (!knowledge || !text) throw std::runtime_error("document is not open: " + a.uri);
+    if (!question && !a.to.empty()) throw DecodeError("params.arguments[0].to: only a question has recipients");
+    store::Store::NewThread t;
+    t.kind = question ? store::ThreadKind::Question : a.lesson ? store::ThreadKind::Lesson : store::ThreadKind::Note;
+    t.body = a.body;
+    t.isPrivate = a.isPrivate;
+    t.assignees = a.to;
+    t.anchor = knowledge->anchorIn(a.uri, *text, a.startLine + 1, a.endLine + 1);
+    if (question) {
+      // The answerer needs no back-and-forth: what was asked about, where.
+      t.context = {{"snippet", t.anchor.text}, {"commit", t.anchor.commit}};
+      if (store::Store* s = api_->store())
+        if (std::string branch = currentBranch(s->repository()); !branch.empty()) t.context["branch"] = branch;
+    }
+    std::string id = api_->createThread(t);
+    return {{"id", id}};
+  }
+
+  // Open questions assigned to me, as Information diagnostics on their lines.
+  void publishQuestions(const std::string& uri) {
+    store::Store* s = api_->store();
+    auto text = api_->documentText(uri);
+    if (!s || !text) return;
+    std::string me;
+    try {
+      me = s->identity().email;
+    } catch (const std::exception&) {
+      return;  // no identity: nobody is "me"
+    }
+    DocumentInfo doc{uri, api_->knowledge() ? api_->knowledge()->pathOf(uri) : "", "", 0};
+    std::vector<Diagnostic> out;
+    for (const auto& t : located(doc)) {
+      if (t.kind != "question" || t.state != "open") continue;
+      auto thread = s->index().get(t.id);
+      if (!thread || std::find(thread->assignees.begin(), thread->assignees.end(), me) == thread->assignees.end())
+        continue;
+      Diagnostic d;
+      d.range = {{t.location.startLine - 1, 0}, {t.location.endLine, 0}};
+      d.severity = protocol::DiagnosticSeverity::Information;
+      d.message = "Question for you from " + thread->author.name + ": " + firstLine(thread->body, 200);
+      d.code = t.id.substr(0, 8);
+      out.push_back(std::move(d));
+    }
+    api_->publishDiagnostics(uri, std::move(out));
+  }
+
   Manifest manifest_;
   HostApi* api_ = nullptr;
+  documents::PositionEncoding encoding_ = documents::PositionEncoding::Utf16;
 };
 
 }  // namespace

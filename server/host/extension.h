@@ -17,6 +17,7 @@
 #include "protocol/features.h"
 #include "server/rpc/error.h"
 #include "server/store/event.h"
+#include "server/store/store.h"
 
 namespace tacit::store {
 class Store;
@@ -93,6 +94,11 @@ class HostApi {
   // Appends one event to a thread (assign, reply, answer, state, reaction,
   // ...); returns the thread's full id. Throws store::StoreError.
   virtual std::string addEvent(const std::string& threadId, store::EventType type, json payload) = 0;
+  // Creates a thread (one event, one commit); returns its id. Throws
+  // store::StoreError.
+  virtual std::string createThread(const store::Store::NewThread& thread) = 0;
+  // The position encoding the editor negotiated ("utf-16", "utf-8", "utf-32").
+  virtual const std::string& positionEncoding() const = 0;
 
   virtual void showMessage(protocol::MessageType type, const std::string& message) = 0;
   virtual void logMessage(protocol::MessageType type, const std::string& message) = 0;

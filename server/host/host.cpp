@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "server/git/handles.h"
+#include "server/host/knowledge.h"
 #include "server/log/log.h"
 #include "server/store/event_log.h"
 #include "server/store/locations.h"
@@ -38,6 +39,15 @@ class Host::Api final : public HostApi {
     host_.threadChanged(full, eventId, type, payload);
     return full;
   }
+  std::string createThread(const store::Store::NewThread& thread) override {
+    store::Store* s = host_.store();
+    if (!s) throw store::StoreError("no knowledge store: the workspace is not in a git repository");
+    std::string id = s->createThread(thread);
+    TACIT_LOG(Info) << "extension " << name_ << ": created " << store::toString(thread.kind) << " " << id.substr(0, 12);
+    host_.threadCreated(id);
+    return id;
+  }
+  const std::string& positionEncoding() const override { return host_.positionEncoding(); }
   void showMessage(protocol::MessageType type, const std::string& message) override {
     host_.client().showMessage(type, message);
   }
@@ -318,7 +328,14 @@ std::string nowRfc3339() {
 
 }  // namespace
 
+void Host::knowledgeChanged() {
+  if (!options_.knowledge) return;  // no editor
+  options_.knowledge->invalidateAll();
+  client_.refresh();
+}
+
 void Host::threadCreated(const std::string& id) {
+  knowledgeChanged();
   if (!anySubscriber(extensions(), "thread/created")) return;
   try {
     emit("thread/created", {{"thread", threadJson(id)}, {"local", true}});
@@ -329,6 +346,7 @@ void Host::threadCreated(const std::string& id) {
 
 void Host::threadChanged(const std::string& id, const std::string& eventId, store::EventType type,
                          const json& payload) {
+  knowledgeChanged();
   if (!anySubscriber(extensions(), "thread/changed")) return;
   try {
     store::Store* s = store();
@@ -388,6 +406,7 @@ void Host::publishDiagnostics(const std::string& extension, const std::string& u
                               std::vector<protocol::Diagnostic> d) {
   for (auto& diagnostic : d)
     if (diagnostic.source.empty()) diagnostic.source = extension;
+  if (d.empty() && !diagnostics_.count(uri)) return;  // nothing shown, nothing to clear
   auto& byExtension = diagnostics_[uri];
   if (d.empty()) byExtension.erase(extension);
   else byExtension[extension] = std::move(d);

@@ -102,6 +102,7 @@ class Host {
   json threadJson(const std::string& id);
   void publishDiagnostics(const std::string& extension, const std::string& uri, std::vector<protocol::Diagnostic> d);
   Client& client() { return client_; }
+  const std::string& positionEncoding() const { return options_.positionEncoding; }
   Scheduler& scheduler() { return *options_.scheduler; }
 
  private:
@@ -112,6 +113,9 @@ class Host {
     bool activated = false;
   };
 
+  // A thread was written here: open documents are located again and the
+  // editor is asked to fetch lenses and hints again.
+  void knowledgeChanged();
   void activate(Entry& e);
   void activateOn(const std::string& trigger);
   std::vector<Entry*> contributing(bool Contributions::*flag);

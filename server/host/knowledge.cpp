@@ -126,14 +126,31 @@ std::pair<std::string, nlohmann::json> Knowledge::reanchor(const std::string& id
                                                           const std::string& text, uint32_t startLine,
                                                           uint32_t endLine) {
   store::Store& s = store(uri);
-  const std::string path = relativePath(uri);
+  store::Anchor anchor = anchorIn(uri, text, startLine, endLine);
   s.refresh();
   const std::string full = s.index().resolve(id);
+  for (auto& [openUri, doc] : open_) doc.live.invalidate();  // it may leave or enter any file
+  return {full, {{"anchor", store::toJson(anchor)}}};
+}
+
+store::Anchor Knowledge::anchorIn(const std::string& uri, const std::string& text, uint32_t startLine,
+                                  uint32_t endLine) {
+  store(uri);
+  const std::string path = relativePath(uri);
   const std::string now = head();
   auto recorded = anchor::record(path, now.empty() ? std::string(40, '0') : now, text, startLine, endLine);
   if (!recorded) throw std::runtime_error("lines past the end of " + path);
-  for (auto& [openUri, doc] : open_) doc.live.invalidate();  // it may leave or enter any file
-  return {full, {{"anchor", store::toJson(store::fromRecorded(*recorded))}}};
+  return store::fromRecorded(*recorded);
+}
+
+void Knowledge::invalidateAll() {
+  for (auto& [uri, doc] : open_) doc.live.invalidate();
+}
+
+std::vector<std::string> Knowledge::openUris() const {
+  std::vector<std::string> out;
+  for (const auto& [uri, doc] : open_) out.push_back(uri);
+  return out;
 }
 
 }  // namespace tacit::host

@@ -17,6 +17,7 @@
 namespace tacit::store {
 class Store;
 struct Thread;
+struct Anchor;
 }  // namespace tacit::store
 
 namespace tacit::host {
@@ -54,6 +55,15 @@ class Knowledge {
   // The path of `uri` relative to the repository's root; "" outside it or
   // without a store.
   std::string pathOf(const std::string& uri);
+
+  // An anchor on lines [start, end] (1-based) of the document's `text`, at
+  // HEAD. Throws std::runtime_error (not in the repository, past the end).
+  store::Anchor anchorIn(const std::string& uri, const std::string& text, uint32_t startLine, uint32_t endLine);
+  // Knowledge changed (a thread created or changed): every document's
+  // threads are located again when next asked for.
+  void invalidateAll();
+  // The documents whose threads have been asked for and not closed.
+  std::vector<std::string> openUris() const;
 
   // The re-anchoring of thread `id` (or a unique prefix) to lines [start,
   // end] (1-based) of the document's `text`: its full id and the payload of

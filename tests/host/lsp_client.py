@@ -16,6 +16,7 @@ class LspClient:
         self.notifications = []
         self.next_id = 1
         self.stderr = []
+        self._ended = 0  # readers that reached the end of their pipe
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._read_stderr, daemon=True).start()
 
@@ -27,6 +28,7 @@ class LspClient:
                 line = out.readline()
                 if not line:
                     with self.cond:
+                        self._ended += 1
                         self.cond.notify_all()
                     return
                 line = line.strip()
@@ -50,6 +52,9 @@ class LspClient:
             with self.cond:
                 self.stderr.append(line.decode(errors="replace"))
                 self.cond.notify_all()
+        with self.cond:
+            self._ended += 1
+            self.cond.notify_all()
 
     def _send(self, message):
         body = json.dumps(message).encode()
@@ -96,4 +101,8 @@ class LspClient:
         self.notify("exit", None)
         self.proc.stdin.close()
         status = self.proc.wait(timeout=60)
+        with self.cond:  # the readers reach the end of both pipes
+            self.cond.wait_for(lambda: self._ended >= 2, 60)
+        self.proc.stdout.close()
+        self.proc.stderr.close()
         return r, status

@@ -122,7 +122,8 @@ class HostEndToEnd(unittest.TestCase):
         unknown = client.request("workspace/executeCommand", {"command": "probe.nope"})
         self.assertIn("unknown command", unknown["error"]["message"])
         # Diagnostics it publishes reach the editor, attributed to it.
-        diagnostics = client.wait_for_notification(lambda n: n.get("method") == "textDocument/publishDiagnostics")
+        diagnostics = client.wait_for_notification(lambda n: n.get("method") == "textDocument/publishDiagnostics"
+                                                   and n["params"]["diagnostics"])
         self.assertEqual(diagnostics["params"], {"uri": uri, "diagnostics": [
             {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 3}},
              "severity": 3, "message": "probe saw this file", "source": "probe"}]})

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""The knowledge features inline, end to end: the real `tacit serve` over
+stdio (tests/host/lsp_client.py), a real git repository, and the LSP requests
+an editor makes — code actions to add a note or ask, then the lens, hover,
+inlay hint, diagnostics and workspace symbols they produce.
+
+Usage: inline_test.py path/to/tacit
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "host"))
+from lsp_client import LspClient  # noqa: E402
+
+TACIT = None
+TEXT = "def total(items):\n    return sum(i.price for i in items)\n\n# naïve 😀 cache\ncache = {}\n"
+
+
+def git(cwd, *args):
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+class Inline(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="tacit-inline-")
+        self.repo = os.path.join(self.dir, "repo")
+        os.makedirs(os.path.join(self.repo, "src"))
+        git(self.repo, "init", "-q", "-b", "main")
+        git(self.repo, "config", "user.name", "Ada")
+        git(self.repo, "config", "user.email", "ada@example.com")
+        with open(os.path.join(self.repo, "src", "shop.py"), "w") as f:
+            f.write(TEXT)
+        git(self.repo, "add", "-A")
+        git(self.repo, "commit", "-q", "-m", "init")
+        env = dict(os.environ, XDG_CONFIG_HOME=os.path.join(self.dir, "config"))
+        self.env = env
+        self.client = LspClient(TACIT, self.repo, env)
+        self.client.initialize("file://" + self.repo)
+        self.uri = "file://" + os.path.join(self.repo, "src", "shop.py")
+        self.client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": self.uri, "languageId": "python", "version": 1, "text": TEXT}})
+
+    def tearDown(self):
+        _, status = self.client.close()
+        self.assertEqual(status, 0)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def request(self, method, params):
+        response = self.client.request(method, params)
+        self.assertNotIn("error", response, response)
+        return response["result"]
+
+    def command(self, command, arguments):
+        return self.client.request("workspace/executeCommand", {"command": command, "arguments": arguments})
+
+    def stored(self):
+        out = subprocess.run([TACIT, "list", "--json"], cwd=self.repo, env=self.env, capture_output=True,
+                             text=True, check=True).stdout
+        return json.loads(out)
+
+    def test_add_a_note_and_see_it_inline(self):
+        doc = {"uri": self.uri}
+        actions = self.request("textDocument/codeAction", {
+            "textDocument": doc, "range": {"start": {"line": 0, "character": 4}, "end": {"line": 2, "character": 0}},
+            "context": {"diagnostics": []}})
+        self.assertEqual([a["title"] for a in actions], ["Add note here", "Ask about this code"])
+        arguments = actions[0]["command"]["arguments"]
+        self.assertEqual(arguments, [{"uri": self.uri, "startLine": 0, "endLine": 1}])
+        self.assertEqual(actions[0]["command"]["command"], "tacit.addNote")
+
+        # The editor asks for the text and runs the command with it.
+        arguments[0]["body"] = "Prices are **net**; tax is added at checkout."
+        created = self.command("tacit.addNote", arguments)
+        note = created["result"]["id"]
+        self.client.wait_for_notification(lambda n: n.get("method") == "workspace/codeLens/refresh")
+
+        lenses = self.request("textDocument/codeLens", {"textDocument": doc})
+        self.assertEqual(lenses, [{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                                   "command": {"title": "1 note", "command": ""}}])
+        hover = self.request("textDocument/hover", {"textDocument": doc, "position": {"line": 1, "character": 5}})
+        value = hover["contents"]["value"]
+        self.assertTrue(value.startswith("**Note** · Ada · just now\n\nPrices are **net**; tax is added at checkout."),
+                        value)
+        self.assertIn("`" + note[:8] + "`", value)
+        self.assertEqual(hover["range"], {"start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 0}})
+        self.assertIsNone(self.request("textDocument/hover", {"textDocument": doc,
+                                                              "position": {"line": 4, "character": 0}}))
+        hints = self.request("textDocument/inlayHint", {
+            "textDocument": doc, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 5, "character": 0}}})
+        self.assertEqual(hints, [{"position": {"line": 0, "character": len("def total(items):")},
+                                  "label": "note: Prices are **net**; tax is added at chec…",  # 40 characters
+                                  "paddingLeft": True}])
+        symbols = self.request("workspace/symbol", {"query": "checkout"})
+        self.assertEqual(symbols, [{"name": "Prices are **net**; tax is added at checkout.", "kind": 15,
+                                    "location": {"uri": self.uri, "range": {"start": {"line": 0, "character": 0},
+                                                                            "end": {"line": 2, "character": 0}}},
+                                    "containerName": "note · Ada"}])
+        self.assertEqual(self.request("workspace/symbol", {"query": "nothing-like-this"}), [])
+        [stored] = self.stored()
+        self.assertEqual((stored["kind"], stored["location"]["start_line"], stored["location"]["end_line"]),
+                         ("note", 1, 2))
+
+    def test_inlay_hints_count_utf16_units(self):
+        # Line 3 holds a two-unit character (😀) and a one-unit one (ï).
+        self.command("tacit.addNote", [{"uri": self.uri, "startLine": 3, "endLine": 3, "body": "emoji", "lesson": True}])
+        hints = self.request("textDocument/inlayHint", {"textDocument": {"uri": self.uri}, "range": {
+            "start": {"line": 0, "character": 0}, "end": {"line": 5, "character": 0}}})
+        self.assertEqual(hints[0]["position"], {"line": 3, "character": len("# naïve ") + 2 + len(" cache")})
+        self.assertEqual(hints[0]["label"], "lesson: emoji")
+
+    def test_a_question_for_me_is_a_diagnostic_with_its_context(self):
+        asked = self.command("tacit.ask", [{"uri": self.uri, "startLine": 4, "endLine": 4,
+                                            "body": "Who clears this cache?", "to": ["ada@example.com"]}])
+        question = asked["result"]["id"]
+        published = self.client.wait_for_notification(
+            lambda n: n.get("method") == "textDocument/publishDiagnostics" and n["params"]["diagnostics"])
+        self.assertEqual(published["params"], {"uri": self.uri, "diagnostics": [{
+            "range": {"start": {"line": 4, "character": 0}, "end": {"line": 5, "character": 0}},
+            "severity": 3, "message": "Question for you from Ada: Who clears this cache?",
+            "source": "threads", "code": question[:8]}]})
+        shown = json.loads(subprocess.run([TACIT, "show", question, "--json"], cwd=self.repo, env=self.env,
+                                          capture_output=True, text=True, check=True).stdout)
+        self.assertEqual(shown["assignees"], ["ada@example.com"])
+        head = git(self.repo, "rev-parse", "HEAD").strip()
+        events = git(self.repo, "log", "--format=%H", "refs/tacit/v1/replicas/" +
+                     git(self.repo, "config", "tacit.replica").strip())
+        self.assertTrue(events)
+        blob = subprocess.run(f"git show $(git ls-tree -r --name-only {events.split()[0]} | tail -1 | "
+                              f"sed 's|^|{events.split()[0]}:|')", shell=True, cwd=self.repo, capture_output=True,
+                              text=True, check=True).stdout
+        created = json.loads(blob)
+        self.assertEqual(created["payload"]["context"], {"snippet": "cache = {}\n", "commit": head, "branch": "main"})
+        lenses = self.request("textDocument/codeLens", {"textDocument": {"uri": self.uri}})
+        self.assertEqual([lens["command"]["title"] for lens in lenses], ["1 question"])
+
+    def test_bad_arguments_are_one_clear_error_and_store_nothing(self):
+        cases = [
+            ("tacit.addNote", [{"uri": self.uri, "startLine": 0, "endLine": 0}], -32602, "body: the text is required"),
+            ("tacit.addNote", [{"uri": self.uri, "startLine": 2, "endLine": 1, "body": "x"}], -32602, "before startLine"),
+            ("tacit.addNote", [{"uri": self.uri, "startLine": 40, "endLine": 41, "body": "x"}], -32803, "past the end"),
+            ("tacit.addNote", [{"uri": "file:///elsewhere/x.py", "startLine": 0, "endLine": 0, "body": "x"}], -32803,
+             "document is not open"),
+            ("tacit.addNote", [], -32602, "expected one object"),
+            ("tacit.addNote", [{"uri": self.uri, "startLine": "one", "endLine": 0, "body": "x"}], -32602,
+             "startLine: expected a non-negative integer"),
+            ("tacit.addNote", [{"uri": self.uri, "startLine": 0, "endLine": 0, "body": "x", "to": ["b@x.org"]}],
+             -32602, "only a question has recipients"),
+            ("tacit.ask", [{"uri": self.uri, "startLine": 0, "endLine": 0, "body": "x", "to": ["not an email"]}],
+             -32803, "refusing event"),
+            ("tacit.moveThread", [{"id": "ffffffff", "uri": self.uri, "startLine": 0, "endLine": 0}], -32803,
+             "unknown id"),
+        ]
+        for command, arguments, code, message in cases:
+            response = self.command(command, arguments)
+            self.assertIn("error", response, (command, arguments))
+            self.assertEqual(response["error"]["code"], code, response)
+            self.assertIn(message, response["error"]["message"])
+            self.assertNotIn("\n", response["error"]["message"])
+        self.assertEqual(self.stored(), [])
+
+
+if __name__ == "__main__":
+    TACIT = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
