@@ -144,7 +144,12 @@ class Threads final : public Extension {
     k.codeLens = k.hover = k.inlayHints = k.codeActions = k.workspaceSymbols = true;
     k.commands = {{"tacit.moveThread", "Move a thread to these lines"},
                   {"tacit.addNote", "Add note here"},
-                  {"tacit.ask", "Ask about this code"}};
+                  {"tacit.ask", "Ask about this code"},
+                  {"tacit.reply", "Reply"},
+                  {"tacit.answer", "Answer"},
+                  {"tacit.ack", "Seen — will answer"},
+                  {"tacit.resolve", "Resolve"},
+                  {"tacit.reopen", "Reopen"}};
     k.events = {"document/opened", "document/saved", "thread/created", "thread/changed", "head/moved"};
   }
 
@@ -256,6 +261,7 @@ class Threads final : public Extension {
       if (command == "tacit.moveThread") return done({moveThread(arguments), std::nullopt});
       if (command == "tacit.addNote" || command == "tacit.ask")
         return done({createThread(decodeNewThread(arguments), command == "tacit.ask"), std::nullopt});
+      if (auto verb = threadVerb(command)) return done({apply(*verb, arguments), std::nullopt});
       failed(rpc::ErrorCode::InvalidParams, "unknown command: " + command);
     } catch (const DecodeError& e) {
       failed(rpc::ErrorCode::InvalidParams, e.what());
@@ -285,6 +291,40 @@ class Threads final : public Extension {
       api_->logMessage(protocol::MessageType::Warning, "threads of " + doc.uri + ": " + e.what());
       return {};
     }
+  }
+
+  // The verbs on a thread, as on the command line (docs/cli.md).
+  struct Verb {
+    store::EventType type;
+    bool needsBody;
+    json payload;
+  };
+  static std::optional<Verb> threadVerb(const std::string& command) {
+    if (command == "tacit.reply") return Verb{store::EventType::Reply, true, json::object()};
+    if (command == "tacit.answer") return Verb{store::EventType::Answer, true, json::object()};
+    if (command == "tacit.ack") return Verb{store::EventType::Reaction, false, {{"reaction", "ack"}}};
+    if (command == "tacit.resolve") return Verb{store::EventType::State, false, {{"state", "resolved"}}};
+    if (command == "tacit.reopen") return Verb{store::EventType::State, false, {{"state", "open"}}};
+    return std::nullopt;
+  }
+
+  // arguments: [{id, body?}]; result: the thread as `tacit show --json` prints it.
+  json apply(const Verb& verb, const json& arguments) {
+    if (!arguments.is_array() || arguments.size() != 1) throw DecodeError("params.arguments: expected one object");
+    ObjectReader r(arguments[0], "params.arguments[0]");
+    std::string id;
+    r.required("id", id);
+    json payload = verb.payload;
+    if (verb.needsBody) {
+      std::optional<std::string> body;
+      r.optional("body", body);
+      if (!body || body->find_first_not_of(" \t\r\n") == std::string::npos)
+        throw DecodeError("params.arguments[0].body: the text is required");
+      if (body->size() > kMaxBody) throw DecodeError("params.arguments[0].body: longer than 64 KiB");
+      payload["body"] = *body;
+    }
+    std::string full = api_->addEvent(id, verb.type, std::move(payload));
+    return api_->threadJson(full);
   }
 
   json moveThread(const json& arguments) {

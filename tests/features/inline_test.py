@@ -138,6 +138,29 @@ class Inline(unittest.TestCase):
         lenses = self.request("textDocument/codeLens", {"textDocument": {"uri": self.uri}})
         self.assertEqual([lens["command"]["title"] for lens in lenses], ["1 question"])
 
+    def test_a_question_is_acknowledged_answered_resolved_and_reopened(self):
+        question = self.command("tacit.ask", [{"uri": self.uri, "startLine": 0, "endLine": 1,
+                                               "body": "Net or gross?", "to": ["bob@example.com"]}])["result"]["id"]
+        acked = self.command("tacit.ack", [{"id": question[:8]}])["result"]
+        self.assertEqual([a["author"]["email"] for a in acked["acks"]], ["ada@example.com"])
+        self.assertEqual(acked["state"], "open")
+        answered = self.command("tacit.answer", [{"id": question, "body": "Net."}])["result"]
+        self.assertEqual((answered["state"], answered["replies"][0]["kind"], answered["replies"][0]["body"]),
+                         ("answered", "answer", "Net."))
+        self.command("tacit.reply", [{"id": question, "body": "Thanks!"}])
+        self.assertEqual(self.command("tacit.resolve", [{"id": question}])["result"]["state"], "resolved")
+        reopened = self.command("tacit.reopen", [{"id": question}])["result"]
+        self.assertEqual([r["body"] for r in reopened["replies"]], ["Net.", "Thanks!"])
+        hover = self.request("textDocument/hover", {"textDocument": {"uri": self.uri},
+                                                    "position": {"line": 0, "character": 0}})
+        self.assertIn("**Question** · Ada · just now · open · 2 replies", hover["contents"]["value"])  # reopened
+        self.assertIn("> **Ada** (answer, just now): Net.", hover["contents"]["value"])
+        for command, arguments, message in [("tacit.answer", [{"id": question}], "body: the text is required"),
+                                            ("tacit.ack", [{"id": "ffffffff"}], "unknown id"),
+                                            ("tacit.reply", [{"body": "x"}], "id: required field is missing")]:
+            response = self.command(command, arguments)
+            self.assertIn(message, response["error"]["message"])
+
     def test_bad_arguments_are_one_clear_error_and_store_nothing(self):
         cases = [
             ("tacit.addNote", [{"uri": self.uri, "startLine": 0, "endLine": 0}], -32602, "body: the text is required"),
