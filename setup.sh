@@ -51,38 +51,14 @@ build() {
   cmake --build "$BUILD_DIR" -j "$JOBS"
 }
 
-# Until `tacit demo` exists (issue 6): the version, and one scripted LSP
-# conversation through the real binary, with every reply shown and checked.
+# The main job: `tacit demo` — two teammates' clones of a throwaway
+# repository, the knowledge they share through git, and what an editor shows.
 main_job() {
   local tacit="$BUILD_DIR/bin/tacit"
   step "tacit --version"
   "$tacit" --version
-
-  step "a scripted LSP session through tacit serve"
-  frame() { local LC_ALL=C; printf 'Content-Length: %d\r\n\r\n%s' "${#1}" "$1"; }
-  local uri='file:///demo/hello.cpp'
-  local messages=(
-    '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{},"clientInfo":{"name":"setup.sh"}}}'
-    '{"jsonrpc":"2.0","method":"initialized","params":{}}'
-    '{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"'$uri'","languageId":"cpp","version":1,"text":"int main() {\n  return 1;\n}\n"}}}'
-    '{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"'$uri'","version":2},"contentChanges":[{"range":{"start":{"line":1,"character":9},"end":{"line":1,"character":10}},"text":"0"}]}}'
-    '{"jsonrpc":"2.0","id":2,"method":"tacit/documentText","params":{"textDocument":{"uri":"'$uri'"}}}'
-    '{"jsonrpc":"2.0","id":3,"method":"shutdown"}'
-    '{"jsonrpc":"2.0","method":"exit"}'
-  )
-  local input="" m
-  for m in "${messages[@]}"; do
-    printf -- '--> %s\n' "$m"
-    input+=$(frame "$m")
-  done
-  local output status=0
-  output=$(printf '%s' "$input" | "$tacit" serve --log-level warn) || status=$?
-  # One reply per line: drop the headers, keep the bodies.
-  printf '%s' "$output" | tr -d '\r' | sed -E 's/Content-Length: [0-9]+$//' | grep -v '^$' | sed 's/^/<-- /'
-  [ "$status" -eq 0 ] || die "tacit serve exited with status $status (expected 0 after shutdown and exit)"
-  grep -q '"serverInfo":{"name":"tacit"' <<<"$output" || die "no initialize result"
-  grep -q 'return 0;' <<<"$output" || die "the edit did not reach the document"
-  echo "ok: initialize, didOpen, an incremental didChange, the edited text read back, shutdown, exit 0"
+  step "tacit demo"
+  "$tacit" demo
 }
 
 run_tests() {

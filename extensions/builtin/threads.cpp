@@ -181,6 +181,10 @@ class Threads final : public Extension {
       if (!markdown.empty()) markdown += "\n\n---\n\n";
       markdown += "**" + capitalized(t.kind) + "** · " + thread->author.name + " · " + age(thread->createdAt);
       if (t.kind == "question") markdown += " · " + t.state;
+      if (t.kind == "question" && !thread->acks.empty()) {
+        markdown += " · seen by ";
+        for (size_t i = 0; i < thread->acks.size(); ++i) markdown += (i ? ", " : "") + thread->acks[i].author.name;
+      }
       if (!thread->replies.empty())
         markdown += " · " + std::to_string(thread->replies.size()) + (thread->replies.size() == 1 ? " reply" : " replies");
       if (t.location.status != anchor::Status::Exact) markdown += " · " + std::string(anchor::toString(t.location.status));

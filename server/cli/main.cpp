@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "server/cli/demo.h"
 #include "server/cli/extensions.h"
 #include "server/cli/knowledge_commands.h"
 #include "server/log/log.h"
@@ -46,6 +47,9 @@ int main(int argc, char** argv) {
 
   tacit::cli::KnowledgeCommands knowledge(app);
   tacit::cli::ExtensionCommands extensions(app);
+  bool keepDemo = false;
+  auto* demo = app.add_subcommand("demo", "Show Tacit at work in a throwaway repository (two teammates, one question)");
+  demo->add_flag("--keep", keepDemo, "Keep the demo's repositories (their folder is printed)");
 
   try {
     app.parse(argc, argv);
@@ -57,6 +61,7 @@ int main(int argc, char** argv) {
   tacit::log::setLevel(*tacit::log::parseLevel(logLevel));
 
   if (serve->parsed()) return tacit::lsp::serve(serveOptions);
+  if (demo->parsed()) return tacit::cli::runDemo(keepDemo);
   if (int status = knowledge.run(); status >= 0) return status;
   if (int status = extensions.run(); status >= 0) return status;
 
