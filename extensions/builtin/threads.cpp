@@ -149,7 +149,8 @@ class Threads final : public Extension {
                   {"tacit.answer", "Answer"},
                   {"tacit.ack", "Seen — will answer"},
                   {"tacit.resolve", "Resolve"},
-                  {"tacit.reopen", "Reopen"}};
+                  {"tacit.reopen", "Reopen"},
+                  {"tacit.similarQuestions", "Asked before?"}};
     k.events = {"document/opened", "document/saved", "thread/created", "thread/changed", "head/moved"};
   }
 
@@ -266,6 +267,7 @@ class Threads final : public Extension {
       if (command == "tacit.addNote" || command == "tacit.ask")
         return done({createThread(decodeNewThread(arguments), command == "tacit.ask"), std::nullopt});
       if (auto verb = threadVerb(command)) return done({apply(*verb, arguments), std::nullopt});
+      if (command == "tacit.similarQuestions") return done({similarQuestions(arguments), std::nullopt});
       failed(rpc::ErrorCode::InvalidParams, "unknown command: " + command);
     } catch (const DecodeError& e) {
       failed(rpc::ErrorCode::InvalidParams, e.what());
@@ -329,6 +331,29 @@ class Threads final : public Extension {
     }
     std::string full = api_->addEvent(id, verb.type, std::move(payload));
     return api_->threadJson(full);
+  }
+
+  // "Asked before?": [{text}] → the answered questions most like it, each
+  // {id, body, state, author, answer} (the latest answer's text, or null).
+  json similarQuestions(const json& arguments) {
+    if (!arguments.is_array() || arguments.size() != 1) throw DecodeError("params.arguments: expected one object");
+    std::string text;
+    ObjectReader(arguments[0], "params.arguments[0]").required("text", text);
+    store::Store* s = api_->store();
+    if (!s) throw std::runtime_error("no knowledge store: the workspace is not in a git repository");
+    s->refresh();
+    json out = json::array();
+    for (const auto& hit : s->index().similarAnswered(text, 5)) {
+      json answer = nullptr;
+      for (const auto& r : hit.thread.replies)
+        if (r.isAnswer) answer = r.body;
+      out.push_back({{"id", hit.thread.id},
+                     {"body", hit.thread.body},
+                     {"state", store::toString(hit.thread.state)},
+                     {"author", {{"name", hit.thread.author.name}, {"email", hit.thread.author.email}}},
+                     {"answer", answer}});
+    }
+    return out;
   }
 
   json moveThread(const json& arguments) {

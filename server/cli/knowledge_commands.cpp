@@ -218,9 +218,38 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
     for (const auto& r : st.recipients)  // --to twice for one person means once
       if (std::find(t.assignees.begin(), t.assignees.end(), r) == t.assignees.end()) t.assignees.push_back(r);
     t.anchor = captureAnchor(*s, st.spec, st.rev);
+    // Asked before? Answered questions like this one, on stderr so that
+    // scripts reading the id are not disturbed.
+    for (const auto& hit : s->index().similarAnswered(t.body, 3)) {
+      std::string answer;
+      for (const auto& r : hit.thread.replies)
+        if (r.isAnswer) answer = r.body;
+      std::cerr << "tacit: asked before? " << hit.thread.id.substr(0, 8) << " \"" << firstLine(hit.thread.body)
+                << "\"" << (answer.empty() ? std::string(" (resolved)") : " answered: " + firstLine(answer)) << "\n";
+    }
     std::string id = s->createThread(t);
     std::cout << id << "\n" << std::flush;
     tellExtensions(*s, [&](host::Host& h) { h.threadCreated(id); });
+    return 0;
+  });
+
+  auto* similar = app.add_subcommand("similar", "Questions already answered that are like TEXT (asked before?)");
+  similar->add_option("text", st.query, "The question you are about to ask")->required();
+  similar->add_flag("--json", st.asJson, "JSON output (docs/cli.md)");
+  add(similar, [&st] {
+    auto s = st.openStore();
+    Placer place(*s, "");
+    json out = json::array();
+    for (const auto& hit : s->index().similarAnswered(st.query, 10)) {
+      if (st.asJson) {
+        json j = store::locatedJson(hit.thread, place(hit.thread));
+        j["score"] = hit.score;
+        out.push_back(std::move(j));
+      } else {
+        printThreadLine(hit.thread, place(hit.thread));
+      }
+    }
+    if (st.asJson) std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     return 0;
   });
 

@@ -1,5 +1,7 @@
 #include "server/store/index.h"
 
+#include <cctype>
+
 
 #include <algorithm>
 #include <cstdio>
@@ -565,6 +567,60 @@ void Index::cacheLocations(const std::vector<std::pair<std::string, CachedLocati
   tx.commit();
 }
 
+namespace {
+
+// The words of free text worth matching on: letters and digits (any UTF-8
+// byte above ASCII counts as a letter), three or more, not a stop word.
+std::vector<std::string> significantWords(std::string_view text) {
+  static const std::set<std::string> kStop = {
+      "the", "and", "for", "are", "but", "not", "you", "all", "any", "can", "has", "had", "her", "was", "one",
+      "our", "out", "why", "how", "what", "when", "where", "who", "which", "this", "that", "with", "from",
+      "does", "did", "doe", "is", "it", "its", "into", "than", "then", "them", "they", "there", "here", "have",
+      "will", "would", "should", "could", "about", "ever", "every", "some", "such", "only", "also", "been"};
+  std::vector<std::string> words;
+  std::string word;
+  auto flush = [&] {
+    if (word.size() >= 3 && !kStop.count(word) && words.size() < 32 &&
+        std::find(words.begin(), words.end(), word) == words.end())
+      words.push_back(word);
+    word.clear();
+  };
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c >= 0x80) word += static_cast<char>(std::tolower(c));
+    else flush();
+  }
+  flush();
+  return words;
+}
+
+}  // namespace
+
+// Rows of (thread data, bm25, snippet).
+static std::vector<SearchHit> readHits(sql::Statement& s) {
+  std::vector<SearchHit> out;
+  while (s.step()) {
+    SearchHit hit;
+    hit.thread = threadFromJson(json::parse(s.text(0)));
+    hit.score = s.real(1);
+    hit.snippet = s.text(2);
+    out.push_back(std::move(hit));
+  }
+  return out;
+}
+
+std::vector<SearchHit> Index::similarAnswered(std::string_view text, size_t limit) {
+  std::string match;
+  for (const auto& w : significantWords(text)) match += (match.empty() ? "\"" : " OR \"") + w + "\"";
+  if (match.empty()) return {};
+  sql::Statement s(*db_,
+                   "SELECT t.data, bm25(thread_text), snippet(thread_text, -1, '[', ']', '...', 12) "
+                   "FROM thread_text JOIN threads t ON t.rowid = thread_text.rowid "
+                   "WHERE thread_text MATCH ? AND t.deleted = 0 AND t.kind = 'question' AND t.state != 'open' "
+                   "ORDER BY bm25(thread_text), t.id LIMIT ?");
+  s.bind(1, match).bind(2, static_cast<int64_t>(limit));
+  return readHits(s);
+}
+
 std::vector<SearchHit> Index::search(std::string_view query, size_t limit) {
   // Each word is quoted, so user text is never FTS5 syntax.
   std::string match;
@@ -587,15 +643,7 @@ std::vector<SearchHit> Index::search(std::string_view query, size_t limit) {
                    "FROM thread_text JOIN threads t ON t.rowid = thread_text.rowid "
                    "WHERE thread_text MATCH ? AND t.deleted = 0 ORDER BY bm25(thread_text), t.id LIMIT ?");
   s.bind(1, match).bind(2, static_cast<int64_t>(limit));
-  std::vector<SearchHit> out;
-  while (s.step()) {
-    SearchHit hit;
-    hit.thread = threadFromJson(json::parse(s.text(0)));
-    hit.score = s.real(1);
-    hit.snippet = s.text(2);
-    out.push_back(std::move(hit));
-  }
-  return out;
+  return readHits(s);
 }
 
 }  // namespace tacit::store

@@ -94,6 +94,9 @@ class Index {
   std::string resolve(std::string_view prefix);
   // FTS5 over bodies and replies, best first.
   std::vector<SearchHit> search(std::string_view query, size_t limit);
+  // "Asked before?": questions already answered or resolved whose text shares
+  // words with `text` (any of them, stop words left out), best (bm25) first.
+  std::vector<SearchHit> similarAnswered(std::string_view text, size_t limit);
 
   // The location cache: every commit a thread's anchor was located at.
   // Emptied for a thread whenever it is re-folded.

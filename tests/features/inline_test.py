@@ -153,13 +153,33 @@ class Inline(unittest.TestCase):
         self.assertEqual([r["body"] for r in reopened["replies"]], ["Net.", "Thanks!"])
         hover = self.request("textDocument/hover", {"textDocument": {"uri": self.uri},
                                                     "position": {"line": 0, "character": 0}})
-        self.assertIn("**Question** · Ada · just now · open · 2 replies", hover["contents"]["value"])  # reopened
+        self.assertIn("**Question** · Ada · just now · open · seen by Ada · 2 replies", hover["contents"]["value"])  # reopened
         self.assertIn("> **Ada** (answer, just now): Net.", hover["contents"]["value"])
         for command, arguments, message in [("tacit.answer", [{"id": question}], "body: the text is required"),
                                             ("tacit.ack", [{"id": "ffffffff"}], "unknown id"),
                                             ("tacit.reply", [{"body": "x"}], "id: required field is missing")]:
             response = self.command(command, arguments)
             self.assertIn(message, response["error"]["message"])
+
+    def test_asked_before_offers_answered_questions_like_the_new_one(self):
+        def ask(body):
+            return self.command("tacit.ask", [{"uri": self.uri, "startLine": 4, "endLine": 4, "body": body}])["result"]["id"]
+        answered = ask("Can a coupon bring the cart total below zero?")
+        self.command("tacit.answer", [{"id": answered, "body": "No, max(0, ...) stops it."}])
+        ask("Can a coupon be used twice?")  # open: not offered
+        similar = self.command("tacit.similarQuestions", [{"text": "Could coupons make the total negative?"}])["result"]
+        self.assertEqual([(q["id"], q["answer"]) for q in similar], [(answered, "No, max(0, ...) stops it.")])
+        self.assertEqual(self.command("tacit.similarQuestions", [{"text": "the and why"}])["result"], [])
+        # The command line says so before it asks (on stderr; the id alone on stdout).
+        out = subprocess.run([TACIT, "ask", "src/shop.py:5", "-m", "Total below zero with a coupon?"], cwd=self.repo,
+                             env=self.env, capture_output=True, text=True)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertRegex(out.stdout, r"^[0-9a-f]{32}\n$")
+        self.assertIn(f'tacit: asked before? {answered[:8]} "Can a coupon bring the cart total below zero?" answered: '
+                      "No, max(0, ...) stops it.", out.stderr)
+        listed = json.loads(subprocess.run([TACIT, "similar", "coupon total", "--json"], cwd=self.repo, env=self.env,
+                                           capture_output=True, text=True, check=True).stdout)
+        self.assertEqual([q["id"] for q in listed], [answered])
 
     def test_bad_arguments_are_one_clear_error_and_store_nothing(self):
         cases = [
