@@ -30,4 +30,12 @@ void fromJSON(const json& j, MoveThreadArguments& out, const std::string& path) 
   if (out.endLine < out.startLine) throw DecodeError(path + ".endLine: before startLine");
 }
 
+void fromJSON(const json& j, InboxParams& out, const std::string& path) {
+  if (j.is_null()) return;
+  ObjectReader r(j, path);
+  std::optional<std::string> since;
+  r.optional("since", since);
+  if (since) out.since = *since;
+}
+
 }  // namespace tacit::protocol

@@ -57,4 +57,10 @@ struct MoveThreadArguments {
 };
 void fromJSON(const json&, MoveThreadArguments&, const std::string& path);
 
+// tacit/inbox: what waits on the user and what came back (docs/protocol.md).
+struct InboxParams {
+  std::string since = "7d";  // how recent news must be: 30m, 12h, 7d
+};
+void fromJSON(const json&, InboxParams&, const std::string& path);
+
 }  // namespace tacit::protocol

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +19,7 @@
 #include "server/host/host.h"
 #include "server/git/handles.h"
 #include "server/store/event_log.h"
+#include "server/store/inbox.h"
 #include "server/store/locations.h"
 #include "server/store/store.h"
 #include "server/store/sync.h"
@@ -169,6 +171,7 @@ struct KnowledgeCommands::State {
   std::string spec, message, rev, id, query, path, kind, state, to, remote = "origin";
   std::vector<std::string> recipients;
   bool lesson = false, isPrivate = false, asJson = false;
+  std::string since = "7d";
 
   std::unique_ptr<store::Store> openStore() {
     auto s = store::Store::open(fs::current_path().string());
@@ -230,6 +233,32 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
     std::string id = s->createThread(t);
     std::cout << id << "\n" << std::flush;
     tellExtensions(*s, [&](host::Host& h) { h.threadCreated(id); });
+    return 0;
+  });
+
+  auto* inboxCmd = app.add_subcommand("inbox", "What waits on you and what came back to you");
+  inboxCmd->add_flag("--json", st.asJson, "JSON output (docs/cli.md)");
+  inboxCmd->add_option("--since", st.since, "News (answers, acknowledgements) this recent: 30m, 12h, 7d")
+      ->capture_default_str();
+  add(inboxCmd, [&st] {
+    auto s = st.openStore();
+    const std::string me = s->identity().email;
+    store::Inbox box = store::inbox(*s, me, store::sinceNow(store::parseDuration(st.since)));
+    if (st.asJson) {
+      std::cout << store::inboxJson(*s, box).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+      return 0;
+    }
+    Placer place(*s, "");
+    std::cout << "For you (" << box.forMe.size() << ")\n";
+    for (const auto& t : box.forMe) printThreadLine(t, place(t));
+    std::cout << "Waiting on others (" << box.waiting.size() << ")\n";
+    for (const auto& t : box.waiting) printThreadLine(t, place(t));
+    std::cout << "New in the last " << st.since << " (" << box.news.size() << ")\n";
+    for (const auto& n : box.news)
+      std::cout << "  " << n.by.name << (n.what == "answer" ? " answered " : " has seen ") << n.thread.id.substr(0, 8)
+                << " \"" << firstLine(n.thread.body) << "\""
+                << (n.what == "answer" ? ": " + firstLine(n.body) : std::string()) << "  (" << store::formatTimestamp(n.at)
+                << ")\n";
     return 0;
   });
 

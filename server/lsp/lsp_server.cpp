@@ -10,6 +10,7 @@
 #include "server/host/knowledge.h"
 #include "server/host/scheduler.h"
 #include "server/log/log.h"
+#include "server/store/inbox.h"
 #include "server/store/store.h"
 
 #ifndef TACIT_VERSION
@@ -88,6 +89,7 @@ LspServer::LspServer(rpc::Connection::Send send, ServerOptions options)
   c.onRequest<DocumentTextParams, DocumentTextResult>("tacit/documentText", [this](auto& p, auto r) { onDocumentText(p, std::move(r)); });
   if (!knowledge) return;
   c.onRequest<ThreadsParams, ThreadsResult>("tacit/threads", [this](auto& p, auto r) { onThreads(p, std::move(r)); });
+  c.onRequest<InboxParams, json>("tacit/inbox", [this](auto& p, auto r) { onInbox(p, std::move(r)); });
   c.onRequest<ExecuteCommandParams, json>("workspace/executeCommand", [this](auto& p, auto r) { onExecuteCommand(p, std::move(r)); });
   c.onRequest<CodeLensParams, std::vector<CodeLens>>("textDocument/codeLens", [this](auto& p, auto r) { onCodeLens(p, std::move(r)); });
   c.onRequest<HoverParams, HoverResult>("textDocument/hover", [this](auto& p, auto r) { onHover(p, std::move(r)); });
@@ -289,6 +291,18 @@ std::optional<host::DocumentInfo> LspServer::documentInfo(const std::string& uri
   info.languageId = doc->languageId();
   info.version = doc->version();
   return info;
+}
+
+void LspServer::onInbox(const InboxParams& p, Reply<json> reply) {
+  try {
+    store::Store* s = knowledge_->storeFor();
+    if (!s) return reply(rpc::Error{ErrorCode::RequestFailed, "no knowledge store: the workspace is not in a git repository"});
+    const int64_t since = store::sinceNow(store::parseDuration(p.since));
+    s->refresh();
+    reply(store::inboxJson(*s, store::inbox(*s, s->identity().email, since)));
+  } catch (const std::exception& e) {
+    reply(rpc::Error{ErrorCode::RequestFailed, e.what()});
+  }
 }
 
 void LspServer::onExecuteCommand(const ExecuteCommandParams& p, Reply<json> reply) {

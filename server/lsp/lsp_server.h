@@ -31,6 +31,7 @@ struct CodeAction;
 struct WorkspaceSymbolParams;
 struct SymbolInformation;
 struct ThreadsParams;
+struct InboxParams;
 struct ThreadsResult;
 struct NoParams;
 }  // namespace tacit::protocol
@@ -102,6 +103,7 @@ class LspServer {
   void onDidSave(const protocol::DidSaveTextDocumentParams&);
   void onDocumentText(const protocol::DocumentTextParams&, Reply<protocol::DocumentTextResult>);
   void onThreads(const protocol::ThreadsParams&, Reply<protocol::ThreadsResult>);
+  void onInbox(const protocol::InboxParams&, Reply<nlohmann::json>);
   void onExecuteCommand(const protocol::ExecuteCommandParams&, Reply<nlohmann::json>);
   void onCodeLens(const protocol::CodeLensParams&, Reply<std::vector<protocol::CodeLens>>);
   void onHover(const protocol::HoverParams&, Reply<protocol::HoverResult>);

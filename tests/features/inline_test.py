@@ -181,6 +181,34 @@ class Inline(unittest.TestCase):
                                            capture_output=True, text=True, check=True).stdout)
         self.assertEqual([q["id"] for q in listed], [answered])
 
+    def test_the_inbox_shows_what_waits_on_me_and_what_came_back(self):
+        def ask(body, to):
+            return self.command("tacit.ask", [{"uri": self.uri, "startLine": 0, "endLine": 0, "body": body,
+                                               "to": [to]}])["result"]["id"]
+        answered = ask("Net or gross?", "bob@example.com")
+        waiting = ask("Who owns TAX_RATE?", "bob@example.com")
+        # Bob, in this clone, answers one question and asks Ada another.
+        git(self.repo, "config", "user.name", "Bob")
+        git(self.repo, "config", "user.email", "bob@example.com")
+        for args in (["ack", answered], ["answer", answered, "-m", "Net."],
+                     ["ask", "src/shop.py:5", "-m", "Is the cache ever cleared?", "--to", "ada@example.com"]):
+            subprocess.run([TACIT, *args], cwd=self.repo, env=self.env, check=True, capture_output=True)
+        git(self.repo, "config", "user.name", "Ada")
+        git(self.repo, "config", "user.email", "ada@example.com")
+
+        box = self.request("tacit/inbox", {})
+        self.assertEqual([t["body"] for t in box["for_me"]], ["Is the cache ever cleared?"])
+        self.assertEqual([t["id"] for t in box["waiting"]], [waiting])
+        self.assertEqual([(n["what"], n["by"]["name"], n["thread"]["id"], n.get("body")) for n in box["news"]],
+                         [("answer", "Bob", answered, "Net."), ("ack", "Bob", answered, None)])
+        self.assertEqual(self.request("tacit/inbox", {"since": "0s"})["news"], [])
+        bad = self.client.request("tacit/inbox", {"since": "soon"})
+        self.assertIn("expected a duration such as 30m", bad["error"]["message"])
+        text = subprocess.run([TACIT, "inbox"], cwd=self.repo, env=self.env, capture_output=True, text=True,
+                              check=True).stdout
+        self.assertIn("For you (1)", text)
+        self.assertIn('Bob answered ' + answered[:8] + ' "Net or gross?": Net.', text)
+
     def test_bad_arguments_are_one_clear_error_and_store_nothing(self):
         cases = [
             ("tacit.addNote", [{"uri": self.uri, "startLine": 0, "endLine": 0}], -32602, "body: the text is required"),
