@@ -16,7 +16,8 @@ void fromJSON(const json& j, ThreadsParams& out, const std::string& path) {
 
 void to_json(json& j, const LocatedThread& t) {
   j = {{"id", t.id},         {"kind", t.kind},     {"state", t.state},           {"title", t.title},
-       {"range", t.range},   {"status", t.status}, {"confidence", t.confidence}};
+       {"range", t.range},   {"status", t.status}, {"confidence", t.confidence},
+       {"actions", t.actions}};
 }
 
 void to_json(json& j, const ThreadsResult& r) { j = {{"threads", r.threads}}; }

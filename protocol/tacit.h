@@ -39,6 +39,9 @@ struct LocatedThread {
   Range range;        // whole lines: start of the first to the start of the line after the last
   std::string status; // exact | moved | changed | orphaned
   double confidence = 0;
+  // The commands that apply to it now (workspace/executeCommand ids), for
+  // shims that draw their own UI.
+  std::vector<std::string> actions;
 };
 void to_json(json&, const LocatedThread&);
 

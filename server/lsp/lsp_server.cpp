@@ -24,6 +24,16 @@ using documents::PositionEncoding;
 
 namespace {
 
+// What may be done to a thread of this kind in this state.
+std::vector<std::string> threadActions(const std::string& kind, const std::string& state) {
+  std::vector<std::string> out = {"tacit.reply"};
+  if (kind == "question" && state != "resolved") out.insert(out.end(), {"tacit.answer", "tacit.ack"});
+  out.push_back(state == "resolved" ? "tacit.reopen" : "tacit.resolve");
+  out.push_back("tacit.moveThread");
+  return out;
+}
+
+
 documents::ContentChange toContentChange(const TextDocumentContentChangeEvent& e) {
   documents::ContentChange change;
   change.text = e.text;
@@ -274,7 +284,8 @@ void LspServer::onThreads(const ThreadsParams& p, Reply<ThreadsResult> reply) {
       // Whole lines: from the start of the first to the start of the next.
       Range range{{t.location.startLine - 1, 0}, {t.location.endLine, 0}};
       result.threads.push_back({t.id, t.kind, t.state, t.title, range,
-                                std::string(anchor::toString(t.location.status)), t.location.confidence});
+                                std::string(anchor::toString(t.location.status)), t.location.confidence,
+                                threadActions(t.kind, t.state)});
     }
     reply(result);
   } catch (const std::exception& e) {

@@ -148,7 +148,12 @@ class Inline(unittest.TestCase):
         self.assertEqual((answered["state"], answered["replies"][0]["kind"], answered["replies"][0]["body"]),
                          ("answered", "answer", "Net."))
         self.command("tacit.reply", [{"id": question, "body": "Thanks!"}])
+        def actions():
+            [thread] = self.request("tacit/threads", {"textDocument": {"uri": self.uri}})["threads"]
+            return thread["actions"]
+        self.assertEqual(actions(), ["tacit.reply", "tacit.answer", "tacit.ack", "tacit.resolve", "tacit.moveThread"])
         self.assertEqual(self.command("tacit.resolve", [{"id": question}])["result"]["state"], "resolved")
+        self.assertEqual(actions(), ["tacit.reply", "tacit.reopen", "tacit.moveThread"])
         reopened = self.command("tacit.reopen", [{"id": question}])["result"]
         self.assertEqual([r["body"] for r in reopened["replies"]], ["Net.", "Thanks!"])
         hover = self.request("textDocument/hover", {"textDocument": {"uri": self.uri},

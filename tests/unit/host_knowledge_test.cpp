@@ -87,6 +87,7 @@ struct Fixture {
     json t = reply["result"]["threads"][0];
     CHECK(t["id"] == threadId);
     CHECK(t["title"] == "about ten");
+    CHECK(t["actions"] == json{"tacit.reply", "tacit.resolve", "tacit.moveThread"});  // an open note
     return {t["range"]["start"]["line"], t["range"]["end"]["line"], t["status"]};
   }
   void type(int line, const std::string& text, int version) {  // insert text at the start of a line
