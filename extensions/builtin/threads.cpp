@@ -151,7 +151,8 @@ class Threads final : public Extension {
                   {"tacit.resolve", "Resolve"},
                   {"tacit.reopen", "Reopen"},
                   {"tacit.similarQuestions", "Asked before?"}};
-    k.events = {"document/opened", "document/saved", "thread/created", "thread/changed", "head/moved"};
+    k.events = {"document/opened", "document/saved", "thread/created", "thread/changed", "head/moved",
+                "knowledge/changed"};
   }
 
   const Manifest& manifest() const override { return manifest_; }

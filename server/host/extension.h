@@ -55,7 +55,8 @@ struct Manifest {
 // Events an extension may subscribe to, as named on the wire.
 inline constexpr std::string_view kEventNames[] = {
     "document/opened", "document/changed", "document/saved", "thread/created",
-    "thread/changed",  "reminder/due",     "head/moved",     "sync/finished"};
+    "thread/changed",  "reminder/due",     "head/moved",     "sync/finished",
+    "knowledge/changed"};
 
 // A document as extensions see it: its URI and, inside the repository, its
 // path relative to the repository's root ("" outside).

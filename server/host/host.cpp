@@ -70,7 +70,9 @@ Host::Host(Options options, Client& client) : options_(std::move(options)), clie
   if (options_.configPath.empty()) options_.configPath = userConfigPath();
 }
 
-Host::~Host() = default;
+Host::~Host() {
+  if (watchTimer_) options_.scheduler->cancel(*watchTimer_);
+}
 
 void Host::add(std::unique_ptr<Extension> extension) {
   Entry e;
@@ -332,6 +334,26 @@ void Host::knowledgeChanged() {
   if (!options_.knowledge) return;  // no editor
   options_.knowledge->invalidateAll();
   client_.refresh();
+  if (store::Store* s = store()) refs_ = s->refsFingerprint();  // our own write is no news
+}
+
+void Host::watchKnowledge(Scheduler::Clock::duration interval) {
+  if (!options_.knowledge) return;
+  if (store::Store* s = store()) refs_ = s->refsFingerprint();
+  watchTimer_ = options_.scheduler->after(interval, [this, interval] {
+    watchTimer_.reset();
+    if (store::Store* s = store()) {
+      std::string now = s->refsFingerprint();
+      if (now != refs_) {
+        TACIT_LOG(Info) << "the knowledge changed underneath; refreshing";
+        s->refresh();
+        knowledgeChanged();
+        client_.knowledgeChanged();
+        emit("knowledge/changed", json::object());
+      }
+    }
+    watchKnowledge(interval);
+  });
 }
 
 void Host::threadCreated(const std::string& id) {

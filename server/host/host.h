@@ -35,6 +35,8 @@ class Host {
     // The merged diagnostics of every extension for `uri`.
     virtual void publishDiagnostics(const std::string& uri, const std::vector<protocol::Diagnostic>& all) = 0;
     virtual void refresh() = 0;
+    // The knowledge changed underneath (another process, a sync): for shims.
+    virtual void knowledgeChanged() {}
   };
 
   struct Options {
@@ -90,6 +92,12 @@ class Host {
   // look counts, with `from` null). Cheap: one ref read.
   void checkHead();
 
+  // Watches the knowledge refs (every `interval`, on the scheduler): a write
+  // by another process or a sync makes open documents be located again,
+  // the editor refresh (lenses, hints, `tacit/didChange`) and extensions get
+  // knowledge/changed. Only with an editor (options.knowledge).
+  void watchKnowledge(Scheduler::Clock::duration interval);
+
   // Asks every running extension to shut down (bounded), then `done`.
   void shutdown(Done<bool> done);
 
@@ -131,6 +139,8 @@ class Host {
   std::map<std::string, std::map<std::string, std::vector<protocol::Diagnostic>>> diagnostics_;
   bool started_ = false;
   std::optional<std::string> head_;  // HEAD when last checked
+  std::string refs_;                 // the knowledge refs' fingerprint when last checked
+  std::optional<Scheduler::TimerId> watchTimer_;
 };
 
 }  // namespace tacit::host

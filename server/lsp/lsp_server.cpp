@@ -73,6 +73,7 @@ class LspServer::HostClient final : public host::Host::Client {
     if (server_.refreshCodeLens_) server_.connection_.call("workspace/codeLens/refresh", nullptr, ignore);
     if (server_.refreshInlayHints_) server_.connection_.call("workspace/inlayHint/refresh", nullptr, ignore);
   }
+  void knowledgeChanged() override { server_.connection_.notify("tacit/didChange", json::object()); }
 
  private:
   LspServer& server_;
@@ -181,6 +182,7 @@ void LspServer::onInitialize(const InitializeParams& params, Reply<InitializeRes
     host_ = std::make_unique<host::Host>(std::move(o), *hostClient_);
     host_->add(extensions::makeThreadsExtension());
     host_->start();
+    if (options_.loop) host_->watchKnowledge(std::chrono::seconds(1));
     auto& caps = result.capabilities;
     caps.executeCommands = host_->commands();
     caps.codeLens = caps.hover = caps.inlayHint = caps.codeAction = caps.workspaceSymbol = true;

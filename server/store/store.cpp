@@ -117,6 +117,29 @@ std::string Store::replica() {
   }
 }
 
+std::string Store::refsFingerprint() const {
+  std::string out;
+  for (git_repository* repo : {repo_, private_}) {
+    git_reference_iterator* raw = nullptr;
+    if (git_reference_iterator_glob_new(&raw, repo, "refs/tacit/*") != 0) continue;
+    std::unique_ptr<git_reference_iterator, decltype(&git_reference_iterator_free)> it(raw, git_reference_iterator_free);
+    git_reference* ref = nullptr;
+    while (git_reference_next(&ref, it.get()) == 0) {
+      out += git_reference_name(ref);
+      if (const git_oid* target = git_reference_target(ref)) {
+        char hex[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(hex, sizeof hex, target);
+        out += ' ';
+        out += hex;
+      }
+      out += '\n';
+      git_reference_free(ref);
+    }
+    out += "--\n";
+  }
+  return out;
+}
+
 EventLog& Store::log(std::string_view source) { return source == "private" ? *privateLog_ : *shared_; }
 
 Index::RefreshStats Store::refresh() {

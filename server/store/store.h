@@ -53,6 +53,10 @@ class Store {
   // thread lives in (private threads stay private). Returns the event id.
   std::string addEvent(const std::string& threadId, EventType type, json payload);
 
+  // Names and targets of every knowledge ref, shared and private: equal
+  // strings mean nothing was written (cheap: a ref listing, no objects).
+  std::string refsFingerprint() const;
+
   // The event log of a source ("shared" or "private").
   EventLog& log(std::string_view source);
 

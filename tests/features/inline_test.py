@@ -214,6 +214,23 @@ class Inline(unittest.TestCase):
         self.assertIn("For you (1)", text)
         self.assertIn('Bob answered ' + answered[:8] + ' "Net or gross?": Net.', text)
 
+    def test_a_write_by_another_process_refreshes_the_editor(self):
+        doc = {"uri": self.uri}
+        self.assertEqual(self.request("textDocument/codeLens", {"textDocument": doc}), [])
+        subprocess.run([TACIT, "note", "add", "src/shop.py:5", "-m", "Written from a terminal"], cwd=self.repo,
+                       env=self.env, check=True, capture_output=True)
+        self.client.wait_for_notification(lambda n: n.get("method") == "tacit/didChange")
+        self.client.wait_for_notification(lambda n: n.get("method") == "workspace/codeLens/refresh")
+        lenses = self.request("textDocument/codeLens", {"textDocument": doc})
+        self.assertEqual([(lens["range"]["start"]["line"], lens["command"]["title"]) for lens in lenses],
+                         [(4, "1 note")])
+        # A question for me, asked elsewhere, becomes a diagnostic without any request.
+        subprocess.run([TACIT, "ask", "src/shop.py:1", "-m", "Elsewhere?", "--to", "ada@example.com"],
+                       cwd=self.repo, env=self.env, check=True, capture_output=True)
+        published = self.client.wait_for_notification(
+            lambda n: n.get("method") == "textDocument/publishDiagnostics" and n["params"]["diagnostics"])
+        self.assertEqual(published["params"]["diagnostics"][0]["message"], "Question for you from Ada: Elsewhere?")
+
     def test_bad_arguments_are_one_clear_error_and_store_nothing(self):
         cases = [
             ("tacit.addNote", [{"uri": self.uri, "startLine": 0, "endLine": 0}], -32602, "body: the text is required"),
