@@ -172,6 +172,7 @@ struct KnowledgeCommands::State {
   std::vector<std::string> recipients;
   bool lesson = false, isPrivate = false, asJson = false;
   std::string since = "7d";
+  bool similar = false;
 
   std::unique_ptr<store::Store> openStore() {
     auto s = store::Store::open(fs::current_path().string());
@@ -212,6 +213,8 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
   ask->add_option("--to", st.recipients, "Who should answer (email; repeatable)");
   ask->add_flag("--private", st.isPrivate, "Keep it in this clone's private store, never shared");
   ask->add_option("--at", st.rev, "Take the lines from this revision instead of the work tree");
+  ask->add_flag("--similar", st.similar,
+                "Print answered questions like this one on stderr (the default when stderr is a terminal)");
   add(ask, [&st] {
     auto s = st.openStore();
     store::Store::NewThread t;
@@ -221,9 +224,10 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
     for (const auto& r : st.recipients)  // --to twice for one person means once
       if (std::find(t.assignees.begin(), t.assignees.end(), r) == t.assignees.end()) t.assignees.push_back(r);
     t.anchor = captureAnchor(*s, st.spec, st.rev);
-    // Asked before? Answered questions like this one, on stderr so that
-    // scripts reading the id are not disturbed.
-    for (const auto& hit : s->index().similarAnswered(t.body, 3)) {
+    // Asked before? Answered questions like this one, on stderr, for a person
+    // at a terminal (or with --similar); scripts are not disturbed.
+    const bool hint = st.similar || ::isatty(STDERR_FILENO);
+    for (const auto& hit : hint ? s->index().similarAnswered(t.body, 3) : std::vector<store::SearchHit>{}) {
       std::string answer;
       for (const auto& r : hit.thread.replies)
         if (r.isAnswer) answer = r.body;

@@ -23,6 +23,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/bench/lsp_child.h"
+
 #ifndef TACIT_SOURCE_DIR
 #error "TACIT_SOURCE_DIR must be defined"
 #endif
@@ -32,81 +34,11 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
+using tacit::bench::LspChild;
+using tacit::bench::percentile;
 
 void sh(const std::string& command) {
   if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
-}
-
-// `tacit serve` on two pipes, spoken to synchronously.
-class Server {
- public:
-  Server(const std::string& tacit, const fs::path& cwd, const fs::path& configHome) {
-    int toChild[2], fromChild[2];
-    if (pipe(toChild) != 0 || pipe(fromChild) != 0) throw std::runtime_error("pipe");
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(toChild[0], 0);
-      dup2(fromChild[1], 1);
-      for (int fd : {toChild[0], toChild[1], fromChild[0], fromChild[1]}) close(fd);
-      if (chdir(cwd.c_str()) != 0) _exit(127);
-      setenv("XDG_CONFIG_HOME", configHome.c_str(), 1);
-      freopen("/dev/null", "w", stderr);
-      execl(tacit.c_str(), tacit.c_str(), "serve", "--log-level", "error", nullptr);
-      _exit(127);
-    }
-    close(toChild[0]);
-    close(fromChild[1]);
-    in_ = toChild[1];
-    out_ = fdopen(fromChild[0], "r");
-  }
-  ~Server() {
-    close(in_);
-    fclose(out_);
-    waitpid(pid_, nullptr, 0);
-  }
-
-  void send(const json& message) {
-    std::string body = message.dump();
-    std::string frame = "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-    if (write(in_, frame.data(), frame.size()) != static_cast<ssize_t>(frame.size()))
-      throw std::runtime_error("write to tacit failed");
-  }
-  json receive() {
-    size_t length = 0;
-    char line[256];
-    while (fgets(line, sizeof line, out_)) {
-      std::string l(line);
-      if (l == "\r\n" || l == "\n") break;
-      if (l.rfind("Content-Length:", 0) == 0) length = std::stoul(l.substr(15));
-    }
-    std::string body(length, '\0');
-    if (length == 0 || fread(body.data(), 1, length, out_) != length) throw std::runtime_error("tacit went away");
-    return json::parse(body);
-  }
-  // The response to request `id`, skipping notifications and server requests.
-  json request(const std::string& method, json params) {
-    int id = next_++;
-    send({{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
-    for (;;) {
-      json m = receive();
-      if (m.contains("method")) {
-        if (m.contains("id")) send({{"jsonrpc", "2.0"}, {"id", m["id"]}, {"result", nullptr}});
-        continue;
-      }
-      if (m["id"] == id) return m;
-    }
-  }
-
- private:
-  pid_t pid_ = -1;
-  int in_ = -1;
-  FILE* out_ = nullptr;
-  int next_ = 1;
-};
-
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
 }
 
 }  // namespace
@@ -162,7 +94,7 @@ int main(int argc, char** argv) {
   }
   const std::string uri = "file://" + (repo / "a.cpp").string();
   auto start = [&](const fs::path& configHome) {
-    auto s = std::make_unique<Server>(tacit, repo, configHome);
+    auto s = std::make_unique<LspChild>(tacit, repo, configHome);
     s->request("initialize", {{"processId", nullptr}, {"rootUri", "file://" + repo.string()}, {"capabilities", json::object()}});
     s->send({{"jsonrpc", "2.0"}, {"method", "initialized"}, {"params", json::object()}});
     s->send({{"jsonrpc", "2.0"},
@@ -186,7 +118,7 @@ int main(int argc, char** argv) {
   }
 
   std::vector<double> a, b;
-  auto time = [&](Server& s, std::vector<double>& into) {
+  auto time = [&](LspChild& s, std::vector<double>& into) {
     auto t0 = Clock::now();
     json reply = s.request("textDocument/codeLens", params);
     into.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());

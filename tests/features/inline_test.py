@@ -176,7 +176,11 @@ class Inline(unittest.TestCase):
         self.assertEqual([(q["id"], q["answer"]) for q in similar], [(answered, "No, max(0, ...) stops it.")])
         self.assertEqual(self.command("tacit.similarQuestions", [{"text": "the and why"}])["result"], [])
         # The command line says so before it asks (on stderr; the id alone on stdout).
-        out = subprocess.run([TACIT, "ask", "src/shop.py:5", "-m", "Total below zero with a coupon?"], cwd=self.repo,
+        quiet = subprocess.run([TACIT, "ask", "src/shop.py:5", "-m", "Coupon below zero?"], cwd=self.repo,
+                               env=self.env, capture_output=True, text=True)
+        self.assertEqual(quiet.stderr, "")  # not a terminal: scripts see nothing extra
+        out = subprocess.run([TACIT, "ask", "--similar", "src/shop.py:5", "-m", "Total below zero with a coupon?"],
+                             cwd=self.repo,
                              env=self.env, capture_output=True, text=True)
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertRegex(out.stdout, r"^[0-9a-f]{32}\n$")
