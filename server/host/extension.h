@@ -103,6 +103,14 @@ class HostApi {
 
   virtual void showMessage(protocol::MessageType type, const std::string& message) = 0;
   virtual void logMessage(protocol::MessageType type, const std::string& message) = 0;
+  // Asks the user to pick one of `actions`; `chosen` gets its title, or
+  // nullopt when dismissed or the editor cannot ask.
+  virtual void showMessageRequest(protocol::MessageType type, const std::string& message,
+                                  const std::vector<std::string>& actions, Done<std::optional<std::string>> chosen) = 0;
+  // Opens `uri` in the editor with `selection` selected (window/showDocument);
+  // `shown` is false when the editor did not.
+  virtual void showDocument(const std::string& uri, const std::optional<protocol::Range>& selection,
+                            Done<bool> shown) = 0;
   // Replaces this extension's diagnostics for `uri`.
   virtual void publishDiagnostics(const std::string& uri, std::vector<protocol::Diagnostic> diagnostics) = 0;
   // Asks the editor to fetch lenses and inlay hints again.

@@ -55,6 +55,14 @@ class Host::Api final : public HostApi {
     TACIT_LOG(Info) << "extension " << name_ << ": " << message;
     host_.client().logMessage(type, message);
   }
+  void showMessageRequest(protocol::MessageType type, const std::string& message,
+                          const std::vector<std::string>& actions, Done<std::optional<std::string>> chosen) override {
+    host_.client().showMessageRequest(type, message, actions, std::move(chosen));
+  }
+  void showDocument(const std::string& uri, const std::optional<protocol::Range>& selection,
+                    Done<bool> shown) override {
+    host_.client().showDocument(uri, selection, std::move(shown));
+  }
   void publishDiagnostics(const std::string& uri, std::vector<protocol::Diagnostic> d) override {
     host_.publishDiagnostics(name_, uri, std::move(d));
   }

@@ -35,6 +35,21 @@ class Host {
     // The merged diagnostics of every extension for `uri`.
     virtual void publishDiagnostics(const std::string& uri, const std::vector<protocol::Diagnostic>& all) = 0;
     virtual void refresh() = 0;
+    // window/showMessageRequest: `chosen` gets the action's title, or nullopt
+    // when dismissed (or the editor cannot ask).
+    virtual void showMessageRequest(protocol::MessageType type, const std::string& message,
+                                    const std::vector<std::string>& actions,
+                                    std::function<void(std::optional<std::string>)> chosen) {
+      (void)type, (void)message, (void)actions;
+      chosen(std::nullopt);
+    }
+    // window/showDocument with the range selected; `shown` is false when the
+    // editor could not (or cannot) show it.
+    virtual void showDocument(const std::string& uri, const std::optional<protocol::Range>& selection,
+                              std::function<void(bool)> shown) {
+      (void)uri, (void)selection;
+      shown(false);
+    }
     // The knowledge changed underneath (another process, a sync): for shims.
     virtual void knowledgeChanged() {}
   };

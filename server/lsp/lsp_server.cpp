@@ -74,6 +74,29 @@ class LspServer::HostClient final : public host::Host::Client {
     if (server_.refreshInlayHints_) server_.connection_.call("workspace/inlayHint/refresh", nullptr, ignore);
   }
   void knowledgeChanged() override { server_.connection_.notify("tacit/didChange", json::object()); }
+  void showMessageRequest(MessageType type, const std::string& message, const std::vector<std::string>& actions,
+                          std::function<void(std::optional<std::string>)> chosen) override {
+    json items = json::array();
+    for (const auto& a : actions) items.push_back({{"title", a}});
+    json params = {{"type", static_cast<int>(type)}, {"message", message}, {"actions", items}};
+    server_.connection_.call("window/showMessageRequest", params,
+                             [chosen = std::move(chosen)](std::optional<json> result, std::optional<rpc::Error>) {
+                               if (result && result->is_object() && result->contains("title") &&
+                                   result->at("title").is_string())
+                                 return chosen(result->at("title").get<std::string>());
+                               chosen(std::nullopt);
+                             });
+  }
+  void showDocument(const std::string& uri, const std::optional<Range>& selection,
+                    std::function<void(bool)> shown) override {
+    if (!server_.showDocument_) return shown(false);
+    json params = {{"uri", uri}, {"takeFocus", true}};
+    if (selection) params["selection"] = *selection;
+    server_.connection_.call("window/showDocument", params,
+                             [shown = std::move(shown)](std::optional<json> result, std::optional<rpc::Error>) {
+                               shown(result && result->is_object() && result->value("success", false) == true);
+                             });
+  }
 
  private:
   LspServer& server_;
@@ -155,6 +178,10 @@ void LspServer::onInitialize(const InitializeParams& params, Reply<InitializeRes
     };
     refreshCodeLens_ = flag("codeLens", "refreshSupport");
     refreshInlayHints_ = flag("inlayHint", "refreshSupport");
+    if (auto w = params.capabilities.find("window"); w != params.capabilities.end() && w->is_object()) {
+      auto sd = w->find("showDocument");
+      showDocument_ = sd != w->end() && sd->is_object() && sd->value("support", false) == true;
+    }
 
     host::Host::Options o;
     if (store::Store* s = knowledge_->storeFor()) {
