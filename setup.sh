@@ -5,7 +5,8 @@
 #   ./setup.sh test     install, build, run every test (CTest, the fuzzer for
 #                       60 s, the benchmark); this is what .ci/run runs
 #   ./setup.sh build    install and build only
-#   ./setup.sh bench    build and run the benchmarks (didChange, the plugin host, the store, anchors)
+#   ./setup.sh bench    build and run the benchmarks (didChange, the plugin host, the inline
+#                       features, the store, anchors)
 #   ./setup.sh fuzz [SECONDS]   build and run the libFuzzer target (default 60)
 #
 # Environment: BUILD_DIR (default build), JOBS (default: number of cores).
@@ -87,11 +88,15 @@ fuzz() {
   grep -E '^(Done|stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb)' "$log"
 }
 
+# $1: requests of each kind for the features benchmark (CI runs fewer).
 bench() {
+  local feature_requests=${1:-1000}
   step "benchmark: didChange cost against document size"
   "$BUILD_DIR/bin/tacit-bench-didchange"
   step "benchmark: codeLens with built-in extensions only, and with three external ones"
   "$BUILD_DIR/bin/tacit-bench-host" "$BUILD_DIR/bin/tacit" 2000
+  step "benchmark: codeLens, hover, inlayHint, didChange on a file with 1,000 threads among 100,000 events"
+  "$BUILD_DIR/bin/tacit-bench-features" "$BUILD_DIR/bin/tacit" "$feature_requests"
 }
 
 store_bench() {
@@ -107,7 +112,7 @@ anchor_bench() {
 case "${1:-main}" in
   main) build; main_job ;;
   build) build ;;
-  test) build; run_tests; fuzz 60; bench ;;
+  test) build; run_tests; fuzz 60; bench 300 ;;
   bench) build; bench; store_bench; anchor_bench ;;
   fuzz) build; fuzz "${2:-60}" ;;
   *) die "unknown command '$1' (use: main, test, build, bench, fuzz)" ;;

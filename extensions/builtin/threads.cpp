@@ -8,6 +8,7 @@
 #include "server/documents/position_encoding.h"
 #include "server/git/handles.h"
 #include "server/host/knowledge.h"
+#include "server/store/clock.h"
 #include "server/store/locations.h"
 
 #include <git2.h>
@@ -48,9 +49,7 @@ std::string capitalized(std::string s) {
 
 // "3 days ago", from milliseconds since the epoch.
 std::string age(int64_t unixMillis) {
-  using namespace std::chrono;
-  const int64_t now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-  const int64_t s = std::max<int64_t>(0, (now - unixMillis) / 1000);
+  const int64_t s = std::max<int64_t>(0, (store::nowMillis() - unixMillis) / 1000);
   auto plural = [](int64_t n, const char* unit) {
     return std::to_string(n) + " " + unit + (n == 1 ? "" : "s") + " ago";
   };
@@ -123,14 +122,6 @@ NewThreadArguments decodeNewThread(const json& arguments) {
     for (const auto& email : *to)
       if (std::find(a.to.begin(), a.to.end(), email) == a.to.end()) a.to.push_back(email);
   return a;
-}
-
-std::string currentBranch(git_repository* repo) {
-  git_reference* raw = nullptr;
-  if (git_repository_head(&raw, repo) != 0) return "";
-  git::Reference ref(raw);
-  const char* name = nullptr;
-  return git_branch_name(&name, ref.get()) == 0 && name ? name : "";
 }
 
 class Threads final : public Extension {
@@ -382,9 +373,7 @@ class Threads final : public Extension {
     t.anchor = knowledge->anchorIn(a.uri, *text, a.startLine + 1, a.endLine + 1);
     if (question) {
       // The answerer needs no back-and-forth: what was asked about, where.
-      t.context = {{"snippet", t.anchor.text}, {"commit", t.anchor.commit}};
-      if (store::Store* s = api_->store())
-        if (std::string branch = currentBranch(s->repository()); !branch.empty()) t.context["branch"] = branch;
+      if (store::Store* s = api_->store()) t.context = s->questionContext(t.anchor);
     }
     std::string id = api_->createThread(t);
     return {{"id", id}};

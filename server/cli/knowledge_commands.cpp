@@ -19,8 +19,10 @@
 #include "server/host/host.h"
 #include "server/git/handles.h"
 #include "server/store/event_log.h"
+#include "server/store/clock.h"
 #include "server/store/inbox.h"
 #include "server/store/locations.h"
+#include "server/store/personal.h"
 #include "server/store/store.h"
 #include "server/store/sync.h"
 
@@ -83,6 +85,8 @@ std::string resolveCommit(git_repository* repo, const std::string& rev) {
   return git::toHex(*git_object_id(commit.get()));
 }
 
+}  // namespace
+
 // Captures an anchor: the lines and three lines of context, from the work
 // tree (or from REV's tree with --at).
 store::Anchor captureAnchor(store::Store& s, const std::string& spec, const std::string& rev) {
@@ -110,6 +114,8 @@ store::Anchor captureAnchor(store::Store& s, const std::string& spec, const std:
   return store::fromRecorded(*recorded);
 }
 
+namespace {
+
 // Where threads are now: in the work tree, or at the commit --at names.
 class Placer {
  public:
@@ -124,7 +130,9 @@ class Placer {
   std::string commit_;
 };
 
-std::string firstLine(const std::string& text, size_t max = 60) {
+}  // namespace
+
+std::string firstLine(const std::string& text, size_t max) {
   std::string line = text.substr(0, text.find('\n'));
   if (line.size() > max) line = line.substr(0, max - 3) + "...";
   return line;
@@ -137,6 +145,8 @@ std::string placeText(const anchor::Location& at) {
   return out;
 }
 
+namespace {
+
 void printThreadLine(const store::Thread& t, const anchor::Location& at) {
   std::cout << t.id.substr(0, 12) << "  " << store::toString(t.kind) << "  " << store::toString(t.state) << "  "
             << placeText(at) << "  " << firstLine(t.body) << " (" << t.author.name << ")\n";
@@ -144,10 +154,13 @@ void printThreadLine(const store::Thread& t, const anchor::Location& at) {
 
 void printThread(const store::Thread& t, const anchor::Location& at) {
   std::cout << store::toString(t.kind) << " " << t.id << " [" << store::toString(t.state) << "]"
-            << (t.isPrivate ? " private" : "") << "\n"
-            << "at " << placeText(at) << ", made at " << t.anchor.path << ":" << t.anchor.startLine << "-"
-            << t.anchor.endLine << " (commit " << t.anchor.commit.substr(0, 12) << ")\n"
-            << "by " << t.author.name << " <" << t.author.email << "> on "
+            << (t.isPrivate ? " private" : "") << "\n";
+  if (t.kind == store::ThreadKind::Walkthrough)  // no lines of its own
+    std::cout << t.chapters.size() << " chapter(s): tacit walkthrough show " << t.id.substr(0, 8) << "\n";
+  else
+    std::cout << "at " << placeText(at) << ", made at " << t.anchor.path << ":" << t.anchor.startLine << "-"
+              << t.anchor.endLine << " (commit " << t.anchor.commit.substr(0, 12) << ")\n";
+  std::cout << "by " << t.author.name << " <" << t.author.email << "> on "
             << store::formatTimestamp(t.createdAt) << "\n";
   if (!t.assignees.empty()) {
     std::cout << "to";
@@ -171,7 +184,7 @@ struct KnowledgeCommands::State {
   std::string spec, message, rev, id, query, path, kind, state, to, remote = "origin";
   std::vector<std::string> recipients;
   bool lesson = false, isPrivate = false, asJson = false;
-  std::string since = "7d";
+  std::string since = "7d", sendAt;
   bool similar = false;
 
   std::unique_ptr<store::Store> openStore() {
@@ -215,8 +228,17 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
   ask->add_option("--at", st.rev, "Take the lines from this revision instead of the work tree");
   ask->add_flag("--similar", st.similar,
                 "Print answered questions like this one on stderr (the default when stderr is a terminal)");
+  ask->add_option("--send-at", st.sendAt,
+                  "Keep it private until TIME, then send it (10m, 2h, tomorrow 09:00, RFC 3339)");
   add(ask, [&st] {
     auto s = st.openStore();
+    const int64_t now = store::nowMillis();
+    std::optional<int64_t> sendAt;
+    if (!st.sendAt.empty()) {
+      if (st.isPrivate) throw StoreError("--send-at sends the question to the team; it cannot be --private");
+      sendAt = store::parseTime(st.sendAt, now);
+      if (*sendAt <= now) throw StoreError("--send-at " + st.sendAt + " is in the past");
+    }
     store::Store::NewThread t;
     t.kind = store::ThreadKind::Question;
     t.body = st.message;
@@ -224,6 +246,22 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
     for (const auto& r : st.recipients)  // --to twice for one person means once
       if (std::find(t.assignees.begin(), t.assignees.end(), r) == t.assignees.end()) t.assignees.push_back(r);
     t.anchor = captureAnchor(*s, st.spec, st.rev);
+    t.context = s->questionContext(t.anchor);
+    if (sendAt) {
+      // Send later: kept in the private store with the id it will have.
+      store::Scheduled q;
+      q.id = store::newId();
+      q.createdAt = now;
+      q.sendAt = *sendAt;
+      q.question = t;
+      q.question.id = q.id;
+      store::updatePersonal(*s, "tacit: schedule " + q.id.substr(0, 12), [&](store::Personal& p) { p.outbox.push_back(q); });
+      std::cout << q.id << "\n" << std::flush;
+      if (::isatty(STDERR_FILENO))
+        std::cerr << "tacit: will be sent " << store::formatLocalTime(*sendAt, now) << " ("
+                  << store::relativeTime(*sendAt, now) << "); tacit send " << q.id.substr(0, 8) << " sends it now\n";
+      return 0;
+    }
     // Asked before? Answered questions like this one, on stderr, for a person
     // at a terminal (or with --similar); scripts are not disturbed.
     const bool hint = st.similar || ::isatty(STDERR_FILENO);
@@ -402,10 +440,14 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
   sync->add_option("--remote", st.remote, "The git remote")->capture_default_str();
   add(sync, [&st] {
     auto s = st.openStore();
+    // Questions scheduled to be sent by now go out with this sync.
+    const auto sent = store::sendDue(*s, store::nowMillis());
+    if (!sent.empty()) std::cout << "sent " << sent.size() << " scheduled question(s)\n";
     auto report = store::sync(*s, st.remote);
     std::cout << "fetched " << report.fetchedEvents << " new event(s) from " << st.remote << ", pushed "
               << report.pushedRefs << " ref(s)\n" << std::flush;
     tellExtensions(*s, [&](host::Host& h) {
+      for (const auto& id : sent) h.threadCreated(id);
       h.emit("sync/finished",
              {{"remote", st.remote}, {"fetchedEvents", report.fetchedEvents}, {"pushedRefs", report.pushedRefs}});
     });

@@ -3,11 +3,31 @@
 // formats are documented in docs/cli.md.
 #pragma once
 
+#include <cstddef>
+#include <string>
+
 namespace CLI {
 class App;
 }
+namespace tacit::store {
+class Store;
+struct Anchor;
+}  // namespace tacit::store
+namespace tacit::anchor {
+struct Location;
+}  // namespace tacit::anchor
 
 namespace tacit::cli {
+
+// For every verb that takes a place: an anchor on PATH:START[-END] (lines
+// 1-based), read from the work tree, or from revision `rev` when not empty.
+// StoreError for a path outside the repository, a missing file, lines past
+// its end.
+store::Anchor captureAnchor(store::Store& s, const std::string& spec, const std::string& rev);
+// The first line of `text`, cut to `max` characters.
+std::string firstLine(const std::string& text, size_t max = 60);
+// "src/a.cpp:12-14", with the status when not exact ("(moved)").
+std::string placeText(const anchor::Location& at);
 
 // Registers the subcommands on `app`. After app.parse(), run() executes the
 // one that was given and returns the exit status, or -1 when none of them was.

@@ -8,6 +8,7 @@
 #include "server/cli/demo.h"
 #include "server/cli/extensions.h"
 #include "server/cli/knowledge_commands.h"
+#include "server/cli/walkthrough_commands.h"
 #include "server/log/log.h"
 #include "server/lsp/serve.h"
 
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   serve->add_flag("--stdio", stdio, "Use stdin/stdout (the default and only transport)");
 
   tacit::cli::KnowledgeCommands knowledge(app);
+  tacit::cli::WalkthroughCommands walkthroughs(app);
   tacit::cli::ExtensionCommands extensions(app);
   bool keepDemo = false;
   auto* demo = app.add_subcommand("demo", "Show Tacit at work in a throwaway repository (two teammates, one question)");
@@ -63,6 +65,7 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return tacit::lsp::serve(serveOptions);
   if (demo->parsed()) return tacit::cli::runDemo(keepDemo);
   if (int status = knowledge.run(); status >= 0) return status;
+  if (int status = walkthroughs.run(); status >= 0) return status;
   if (int status = extensions.run(); status >= 0) return status;
 
   std::cout << app.help();

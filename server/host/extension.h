@@ -98,6 +98,11 @@ class HostApi {
   // Creates a thread (one event, one commit); returns its id. Throws
   // store::StoreError.
   virtual std::string createThread(const store::Store::NewThread& thread) = 0;
+  // Several events in one commit (store::Store::write): `created` first when
+  // given, then `events`; nothing is written when one is refused. Returns
+  // the event ids in order. Throws store::StoreError.
+  virtual std::vector<std::string> write(const std::optional<store::Store::NewThread>& created,
+                                         const std::vector<store::Store::Append>& events) = 0;
   // The position encoding the editor negotiated ("utf-16", "utf-8", "utf-32").
   virtual const std::string& positionEncoding() const = 0;
 

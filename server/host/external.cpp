@@ -499,7 +499,7 @@ void ExternalExtension::bindHostApi() {
     store::ThreadFilter filter;
     if (p.contains("kind")) {
       auto kind = store::parseThreadKind(requiredString(p, "kind"));
-      if (!kind) throw protocol::DecodeError("params.kind: expected note, lesson or question");
+      if (!kind) throw protocol::DecodeError("params.kind: expected note, lesson, question or walkthrough");
       filter.kind = kind;
     }
     if (p.contains("state")) {
@@ -513,7 +513,8 @@ void ExternalExtension::bindHostApi() {
     json out = json::array();
     for (const auto& t : s->index().list(filter)) {
       json j = api_->threadJson(t.id);
-      if (path && j["location"].value("path", "") != *path) continue;
+      // A walkthrough has no location (no lines of its own).
+      if (path && (!j.contains("location") || j["location"].value("path", "") != *path)) continue;
       out.push_back(std::move(j));
     }
     return out;

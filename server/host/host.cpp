@@ -8,6 +8,7 @@
 #include "server/git/handles.h"
 #include "server/host/knowledge.h"
 #include "server/log/log.h"
+#include "server/store/clock.h"
 #include "server/store/event_log.h"
 #include "server/store/locations.h"
 #include "server/store/store.h"
@@ -46,6 +47,18 @@ class Host::Api final : public HostApi {
     TACIT_LOG(Info) << "extension " << name_ << ": created " << store::toString(thread.kind) << " " << id.substr(0, 12);
     host_.threadCreated(id);
     return id;
+  }
+  std::vector<std::string> write(const std::optional<store::Store::NewThread>& created,
+                                 const std::vector<store::Store::Append>& events) override {
+    store::Store* s = host_.store();
+    if (!s) throw store::StoreError("no knowledge store: the workspace is not in a git repository");
+    s->refresh();
+    std::vector<std::string> ids = s->write(created, events);
+    TACIT_LOG(Info) << "extension " << name_ << ": wrote " << ids.size() << " event(s) in one commit";
+    size_t next = 0;
+    if (created) host_.threadCreated(ids[next++]);
+    for (const auto& e : events) host_.threadChanged(e.thread, ids[next++], e.type, e.payload);
+    return ids;
   }
   const std::string& positionEncoding() const override { return host_.positionEncoding(); }
   void showMessage(protocol::MessageType type, const std::string& message) override {
@@ -323,18 +336,7 @@ bool anySubscriber(const std::vector<Extension*>& extensions, std::string_view e
   return false;
 }
 
-std::string nowRfc3339() {
-  using namespace std::chrono;
-  auto now = system_clock::now();
-  auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buffer;
-}
+std::string nowRfc3339() { return store::formatTimestamp(store::nowMillis()); }
 
 }  // namespace
 

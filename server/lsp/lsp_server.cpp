@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "extensions/builtin/threads.h"
+#include "extensions/builtin/walkthroughs.h"
 #include "protocol/features.h"
 #include "protocol/lsp.h"
 #include "protocol/tacit.h"
@@ -208,6 +209,7 @@ void LspServer::onInitialize(const InitializeParams& params, Reply<InitializeRes
     hostClient_ = std::make_unique<HostClient>(*this);
     host_ = std::make_unique<host::Host>(std::move(o), *hostClient_);
     host_->add(extensions::makeThreadsExtension());
+    host_->add(extensions::makeWalkthroughsExtension());
     host_->start();
     if (options_.loop) host_->watchKnowledge(std::chrono::seconds(1));
     auto& caps = result.capabilities;

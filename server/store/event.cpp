@@ -446,6 +446,28 @@ class WireChecker {
     return true;
   }
 
+  // A walkthrough's chapters: distinct note ids, never the walkthrough
+  // itself, at most kMaxChapters.
+  bool chapters(const json& payload, const std::string& thread) {
+    const std::string field = "payload.chapters";
+    const json& list = payload.at("chapters");
+    if (!list.is_array()) return fail(field, "expected an array, got " + typeName(list));
+    if (list.size() > kMaxChapters) {
+      return fail(field, std::to_string(list.size()) + " entries, over the limit of " +
+                             std::to_string(kMaxChapters));
+    }
+    std::set<std::string_view> seen;
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string entry = indexField(field, i);
+      if (!list[i].is_string()) return fail(entry, "expected a string, got " + typeName(list[i]));
+      const auto& id = list[i].get_ref<const std::string&>();
+      if (!isId(id)) return fail(entry, "not 32 lowercase hex digits (" + quoteValue(id) + ")");
+      if (id == thread) return fail(entry, "names the walkthrough itself");
+      if (!seen.insert(id).second) return fail(entry, "duplicate (" + quoteValue(id) + ")");
+    }
+    return true;
+  }
+
   bool anchor(const json& payload) {
     const std::string field = "payload.anchor";
     const json& value = payload.at("anchor");
@@ -530,18 +552,29 @@ class WireChecker {
   bool payload(const json& value, EventType type, const std::string& thread) {
     switch (type) {
       case EventType::Created: {
-        if (!keys(value, "payload", "payload",
-                  {"kind", "body", "private", "assignees", "anchor", "context"}, {})) {
+        if (!keys(value, "payload", "payload", {"kind", "body", "private", "assignees", "context"},
+                  {"anchor"})) {
           return false;
         }
         const std::string* kind = nullptr;
         if (!string(value, "kind", "payload", 64, &kind)) return false;
-        if (!parseThreadKind(*kind)) {
+        const std::optional<ThreadKind> parsed = parseThreadKind(*kind);
+        if (!parsed) {
           return fail("payload.kind", "unknown kind " + quoteValue(*kind));
         }
+        // A walkthrough has no lines of its own (its chapters do) and nobody
+        // to answer it; every other kind is anchored.
+        const bool walkthrough = *parsed == ThreadKind::Walkthrough;
+        if (walkthrough && value.contains("anchor")) {
+          return fail("payload.anchor", "a walkthrough has no lines of its own");
+        }
+        if (!walkthrough && !value.contains("anchor")) return fail("payload.anchor", "missing");
         if (!body(value) || !boolean(value, "private", "payload") || !assignees(value) ||
-            !anchor(value)) {
+            (!walkthrough && !anchor(value))) {
           return false;
+        }
+        if (walkthrough && !value.at("assignees").empty()) {
+          return fail("payload.assignees", "a walkthrough has no assignees");
         }
         const json& ctx = value.at("context");
         if (!ctx.is_object()) {
@@ -567,6 +600,8 @@ class WireChecker {
         return keys(value, "payload", "payload", {"anchor"}, {}) && anchor(value);
       case EventType::Tombstone:
         return keys(value, "payload", "payload", {}, {"target"}) && target(value, thread);
+      case EventType::Chapters:
+        return keys(value, "payload", "payload", {"chapters"}, {}) && chapters(value, thread);
     }
     return fail("type", "unknown event type");
   }
@@ -617,6 +652,7 @@ std::string_view toString(EventType type) {
     case EventType::Assign: return "assign";
     case EventType::Reanchor: return "reanchor";
     case EventType::Tombstone: return "tombstone";
+    case EventType::Chapters: return "chapters";
   }
   return "";
 }
@@ -624,7 +660,7 @@ std::string_view toString(EventType type) {
 std::optional<EventType> parseEventType(std::string_view name) {
   for (EventType type : {EventType::Created, EventType::Reply, EventType::Answer, EventType::Edit,
                          EventType::State, EventType::Reaction, EventType::Assign,
-                         EventType::Reanchor, EventType::Tombstone}) {
+                         EventType::Reanchor, EventType::Tombstone, EventType::Chapters}) {
     if (toString(type) == name) return type;
   }
   return std::nullopt;
@@ -635,12 +671,14 @@ std::string_view toString(ThreadKind kind) {
     case ThreadKind::Note: return "note";
     case ThreadKind::Lesson: return "lesson";
     case ThreadKind::Question: return "question";
+    case ThreadKind::Walkthrough: return "walkthrough";
   }
   return "";
 }
 
 std::optional<ThreadKind> parseThreadKind(std::string_view name) {
-  for (ThreadKind kind : {ThreadKind::Note, ThreadKind::Lesson, ThreadKind::Question}) {
+  for (ThreadKind kind :
+       {ThreadKind::Note, ThreadKind::Lesson, ThreadKind::Question, ThreadKind::Walkthrough}) {
     if (toString(kind) == name) return kind;
   }
   return std::nullopt;

@@ -26,6 +26,7 @@ inline constexpr size_t kMaxEmailBytes = 320;
 inline constexpr size_t kMaxPathBytes = 4096;
 inline constexpr size_t kMaxAssignees = 64;
 inline constexpr size_t kMaxAnchorTextBytes = 32 * 1024;  // quote + context
+inline constexpr size_t kMaxChapters = 500;               // a walkthrough's chapters
 inline constexpr uint64_t kMaxLamport = (uint64_t{1} << 53) - 1;
 
 struct Author {
@@ -35,7 +36,7 @@ struct Author {
 };
 
 enum class EventType {
-  Created,    // payload: kind, body, private, assignees, anchor, context
+  Created,    // payload: kind, body, private, assignees, anchor (none for a walkthrough), context
   Reply,      // payload: body
   Answer,     // payload: body
   Edit,       // payload: body, target? (a reply's event id; absent = the thread body)
@@ -44,12 +45,16 @@ enum class EventType {
   Assign,     // payload: assignees (replaces the list; last writer wins)
   Reanchor,   // payload: anchor
   Tombstone,  // payload: target? (a reply's event id; absent = the whole thread)
+  Chapters,   // payload: chapters (a walkthrough's note ids in order; replaces the list, last writer wins)
 };
 std::string_view toString(EventType);  // "created", "reply", ... as on the wire
 std::optional<EventType> parseEventType(std::string_view);
 
-enum class ThreadKind { Note, Lesson, Question };
-std::string_view toString(ThreadKind);  // "note", "lesson", "question"
+// A walkthrough is an ordered list of chapters, each an anchored note; it has
+// no lines of its own (no anchor), so the lists of anchored threads
+// (Index::list, search) leave it out unless asked for by kind.
+enum class ThreadKind { Note, Lesson, Question, Walkthrough };
+std::string_view toString(ThreadKind);  // "note", "lesson", "question", "walkthrough"
 std::optional<ThreadKind> parseThreadKind(std::string_view);
 
 // Where a thread was made. Lines are 1-based and inclusive.

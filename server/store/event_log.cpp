@@ -26,6 +26,7 @@
 namespace tacit::store {
 namespace {
 
+using git::Blob;
 using git::Commit;
 using git::Object;
 using git::Odb;
@@ -432,6 +433,56 @@ bool swapRef(git_repository* repo, const std::string& ref, const git_oid& target
 }
 
 }  // namespace
+
+namespace {
+
+std::optional<std::string> fileOf(git_repository* repo, const Tip& tip, const std::string& name) {
+  if (!tip.tree) return std::nullopt;
+  const git_tree_entry* entry = git_tree_entry_byname(tip.tree.get(), name.c_str());
+  if (!entry || git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return std::nullopt;
+  git_blob* raw = nullptr;
+  check(git_blob_lookup(&raw, repo, git_tree_entry_id(entry)), "reading " + name);
+  Blob blob(raw);
+  return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                     static_cast<size_t>(git_blob_rawsize(blob.get())));
+}
+
+}  // namespace
+
+std::optional<std::string> readRefFile(git_repository* repo, const std::string& ref, const std::string& name) {
+  initLibgit2Once();
+  return fileOf(repo, readTip(repo, ref), name);
+}
+
+std::optional<std::string> swapRefFile(
+    git_repository* repo, const std::string& ref, const std::string& name,
+    const std::function<std::optional<std::string>(const std::optional<std::string>& current)>& change,
+    const std::string& message, const Author& committer) {
+  initLibgit2Once();
+  std::string lastConflict;
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    if (attempt > 0) backoff(attempt - 1);
+    Tip tip = readTip(repo, ref);
+    std::optional<std::string> current = fileOf(repo, tip, name);
+    std::optional<std::string> next = change(current);
+    if (!next || next == current) return current;
+    git_oid blob;
+    check(git_blob_create_from_buffer(&blob, repo, next->data(), next->size()), "writing " + name);
+    git_treebuilder* rawBuilder = nullptr;
+    check(git_treebuilder_new(&rawBuilder, repo, nullptr), "building a tree");
+    TreeBuilder builder(rawBuilder);
+    check(git_treebuilder_insert(nullptr, builder.get(), name.c_str(), &blob, GIT_FILEMODE_BLOB), "building a tree");
+    git_oid treeId;
+    check(git_treebuilder_write(&treeId, builder.get()), "writing a tree");
+    Commit parent = tip.id ? lookupCommit(repo, *tip.id) : nullptr;
+    std::vector<const git_commit*> parents;
+    if (parent) parents.push_back(parent.get());
+    git_oid commitId = writeCommit(repo, treeId, parents, message, committer);
+    if (swapRef(repo, ref, commitId, tip.id, lastConflict)) return next;
+  }
+  throw StoreError("writing " + ref + ": gave up after " + std::to_string(kMaxAttempts) + " attempts: " +
+                   lastConflict);
+}
 
 std::string eventPath(uint64_t lamport, std::string_view eventId) {
   return std::string(kEventsDir) + "/" + bucketName(lamport / kLamportBucket) + "/" +

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -36,6 +37,20 @@ inline constexpr uint32_t kLamportBucket = 1024;
 
 // The path of an event's blob inside a log commit's tree.
 std::string eventPath(uint64_t lamport, std::string_view eventId);
+
+// A ref whose commit holds one file, `name` (a small document rewritten as a
+// whole, like the private store's personal.json): its bytes, nullopt when the
+// ref or the file does not exist.
+std::optional<std::string> readRefFile(git_repository* repo, const std::string& ref, const std::string& name);
+// Rewrites it by compare-and-swap: `change` gets the current bytes (nullopt
+// at first) and returns the new ones (nullopt: write nothing); retried like
+// EventLog::append when another writer moved the ref. Each write is a commit
+// whose parent is the previous one. Returns the bytes written (or the
+// current ones when nothing was).
+std::optional<std::string> swapRefFile(
+    git_repository* repo, const std::string& ref, const std::string& name,
+    const std::function<std::optional<std::string>(const std::optional<std::string>& current)>& change,
+    const std::string& message, const Author& committer);
 
 class EventLog {
  public:

@@ -3,32 +3,12 @@
 #include <algorithm>
 #include <chrono>
 
+#include "server/store/clock.h"
 #include "server/store/event_log.h"
 #include "server/store/locations.h"
 #include "server/store/store.h"
 
 namespace tacit::store {
-
-// "30m", "12h", "7d", "90s" → milliseconds; StoreError otherwise.
-int64_t parseDuration(const std::string& text) {
-  if (text.size() < 2 || text.size() > 10 || text.find_first_not_of("0123456789", 0) != text.size() - 1)
-    throw StoreError("expected a duration such as 30m, 12h or 7d, got \"" + text + "\"");
-  const int64_t n = std::stoll(text.substr(0, text.size() - 1));
-  switch (text.back()) {
-    case 's': return n * 1000;
-    case 'm': return n * 60'000;
-    case 'h': return n * 3'600'000;
-    case 'd': return n * 86'400'000;
-    case 'w': return n * 7 * 86'400'000;
-  }
-  throw StoreError("expected a duration such as 30m, 12h or 7d, got \"" + text + "\"");
-}
-
-int64_t sinceNow(int64_t millis) {
-  const int64_t now =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  return now - millis;
-}
 
 Inbox inbox(Store& store, const std::string& me, int64_t sinceMillis) {
   Inbox out;

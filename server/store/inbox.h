@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/store/clock.h"
 #include "server/store/thread.h"
 
 namespace tacit::store {
@@ -28,11 +29,6 @@ struct Inbox {
   };
   std::vector<News> news;  // newest first
 };
-
-// "90s", "30m", "12h", "7d", "2w" → milliseconds; StoreError otherwise.
-int64_t parseDuration(const std::string& text);
-// Now minus `millis`, in milliseconds since the epoch.
-int64_t sinceNow(int64_t millis);
 
 // `me`: an email; `sinceMillis`: news older than this is left out.
 Inbox inbox(Store& store, const std::string& me, int64_t sinceMillis);

@@ -19,7 +19,7 @@ namespace {
 
 // Bump when the tables or the stored thread JSON change: older files are
 // rebuilt from git.
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;  // 6: walkthroughs (kind, chapters)
 constexpr int kBusyTimeoutMs = 30'000;
 
 constexpr std::string_view kPragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
@@ -83,20 +83,22 @@ json threadToJson(const Thread& t) {
   }
   json acks = json::array();
   for (const auto& a : t.acks) acks.push_back({{"author", authorJson(a.author)}, {"at", formatTimestamp(a.at)}});
-  return {{"id", t.id},
-          {"kind", toString(t.kind)},
-          {"state", toString(t.state)},
-          {"private", t.isPrivate},
-          {"body", t.body},
-          {"author", authorJson(t.author)},
-          {"assignees", t.assignees},
-          {"created_at", formatTimestamp(t.createdAt)},
-          {"updated_at", formatTimestamp(t.updatedAt)},
-          {"replies", std::move(replies)},
-          {"acks", std::move(acks)},
-          {"plus_ones", t.plusOnes},
-          {"context", t.context},
-          {"anchor", toJson(t.anchor)}};
+  json out = {{"id", t.id},
+              {"kind", toString(t.kind)},
+              {"state", toString(t.state)},
+              {"private", t.isPrivate},
+              {"body", t.body},
+              {"author", authorJson(t.author)},
+              {"assignees", t.assignees},
+              {"created_at", formatTimestamp(t.createdAt)},
+              {"updated_at", formatTimestamp(t.updatedAt)},
+              {"replies", std::move(replies)},
+              {"acks", std::move(acks)},
+              {"plus_ones", t.plusOnes},
+              {"context", t.context},
+              {"anchor", toJson(t.anchor)}};
+  if (t.kind == ThreadKind::Walkthrough) out["chapters"] = t.chapters;
+  return out;
 }
 
 Thread threadFromJson(const json& j) {
@@ -125,6 +127,7 @@ Thread threadFromJson(const json& j) {
   t.plusOnes = j.at("plus_ones").get<std::vector<std::string>>();
   t.context = j.at("context");
   t.anchor = anchorFromJson(j.at("anchor"));
+  if (j.contains("chapters")) t.chapters = j.at("chapters").get<std::vector<std::string>>();
   return t;
 }
 
@@ -493,6 +496,8 @@ std::vector<Thread> Index::list(const ThreadFilter& filter) {
   if (filter.kind) {
     query += " AND kind = ?";
     binds.emplace_back(toString(*filter.kind));
+  } else {
+    query += " AND kind != 'walkthrough'";  // no lines of its own: only when asked for
   }
   if (filter.state) {
     query += " AND state = ?";
@@ -641,7 +646,8 @@ std::vector<SearchHit> Index::search(std::string_view query, size_t limit) {
   sql::Statement s(*db_,
                    "SELECT t.data, bm25(thread_text), snippet(thread_text, -1, '[', ']', '...', 12) "
                    "FROM thread_text JOIN threads t ON t.rowid = thread_text.rowid "
-                   "WHERE thread_text MATCH ? AND t.deleted = 0 ORDER BY bm25(thread_text), t.id LIMIT ?");
+                   "WHERE thread_text MATCH ? AND t.deleted = 0 AND t.kind != 'walkthrough' "
+                   "ORDER BY bm25(thread_text), t.id LIMIT ?");
   s.bind(1, match).bind(2, static_cast<int64_t>(limit));
   return readHits(s);
 }

@@ -37,6 +37,8 @@ inline constexpr size_t kDefaultFreshBudgetBytes = 24 * 1024 * 1024;
 // Where a thread is depends on the commit (server/anchor), so a path is not
 // a filter here: callers locate threads and select by where they are.
 struct ThreadFilter {
+  // Without a kind, the anchored threads: walkthroughs (no lines of their
+  // own) are listed only when asked for by kind.
   std::optional<ThreadKind> kind;
   std::optional<ThreadState> state;
   std::optional<std::string> assignee;   // email
@@ -92,7 +94,7 @@ class Index {
   // The one thread id starting with `prefix` (at least 4 hex digits), or a
   // StoreError: "unknown id", "ambiguous id prefix ... (a, b)".
   std::string resolve(std::string_view prefix);
-  // FTS5 over bodies and replies, best first.
+  // FTS5 over bodies and replies of anchored threads, best first.
   std::vector<SearchHit> search(std::string_view query, size_t limit);
   // "Asked before?": questions already answered or resolved whose text shares
   // words with `text` (any of them, stop words left out), best (bm25) first.

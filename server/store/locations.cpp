@@ -47,6 +47,11 @@ std::optional<size_t> aheadOf(git_repository* repo, std::string_view ancestor, s
   return ahead;
 }
 
+// A walkthrough has no lines of its own: nowhere, honestly (never located,
+// never cached).
+bool unanchored(const Thread& t) { return t.anchor.path.empty(); }
+anchor::Location nowhere() { return {"", 0, 0, anchor::Status::Orphaned, 0, "no lines of its own"}; }
+
 }  // namespace
 
 anchor::Recorded toRecorded(const Anchor& a) {
@@ -84,6 +89,7 @@ void Locations::flush() {
 }
 
 anchor::Location Locations::atCommit(const Thread& thread, const std::string& commit) {
+  if (unanchored(thread)) return nowhere();
   const std::string key = anchorKey(thread.anchor);
   auto cached = store_.index().cachedLocations(thread.id, key);
   for (const auto& [id, c] : pending_)
@@ -144,6 +150,7 @@ anchor::Location Locations::atCommit(const Thread& thread, const std::string& co
 }
 
 anchor::Location Locations::inText(const Thread& thread, const std::string& path, const std::string& text) {
+  if (unanchored(thread)) return nowhere();
   const anchor::Recorded original = toRecorded(thread.anchor);
   if (head_.empty()) {  // no commit yet: by text alone
     if (original.path == path)
@@ -156,6 +163,7 @@ anchor::Location Locations::inText(const Thread& thread, const std::string& path
 }
 
 anchor::Location Locations::inWorkTree(const Thread& thread) {
+  if (unanchored(thread)) return nowhere();
   auto readFile = [&](const std::string& path) -> std::optional<std::string> {
     std::ifstream in(store_.workdir() + path, std::ios::binary);
     if (!in) return std::nullopt;
@@ -183,6 +191,12 @@ anchor::Location Locations::inWorkTree(const Thread& thread) {
 
 nlohmann::json locatedJson(const store::Thread& t, const anchor::Location& at) {
   nlohmann::json j = threadToJson(t);
+  j.erase("context");
+  j.erase("plus_ones");
+  if (t.kind == ThreadKind::Walkthrough) {  // no lines: its chapters are where it is
+    j.erase("anchor");
+    return j;
+  }
   j["location"] = {{"path", at.path},
                    {"start_line", at.startLine},
                    {"end_line", at.endLine},
@@ -193,8 +207,6 @@ nlohmann::json locatedJson(const store::Thread& t, const anchor::Location& at) {
                  {"path", t.anchor.path},
                  {"start_line", t.anchor.startLine},
                  {"end_line", t.anchor.endLine}};
-  j.erase("context");
-  j.erase("plus_ones");
   return j;
 }
 

@@ -20,7 +20,8 @@ class Store;
 
 anchor::Recorded toRecorded(const Anchor&);
 // A thread as `tacit show --json` prints it (docs/cli.md): the thread with
-// where its lines are (`location`) and where it was made (`anchor`).
+// where its lines are (`location`) and where it was made (`anchor`); a
+// walkthrough has neither, and its `chapters` (note ids) instead.
 nlohmann::json locatedJson(const Thread& t, const anchor::Location& at);
 Anchor fromRecorded(const anchor::Recorded&);
 
@@ -30,7 +31,8 @@ class Locations {
   // Writes what was located to the index's cache (flush).
   ~Locations();
 
-  // At a commit (40 hex).
+  // At a commit (40 hex). A thread without lines (a walkthrough) is
+  // nowhere: orphaned with an empty path and line 0, never cached.
   anchor::Location atCommit(const Thread& thread, const std::string& commit);
   // In the work tree: at HEAD, then through the file as it is on disk (or
   // by text alone in a repository without commits).

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "server/log/log.h"
+#include "server/store/clock.h"
 #include "server/store/event_log.h"
 
 namespace tacit::store {
@@ -32,12 +33,6 @@ std::optional<std::string> configString(git_repository* repo, const char* key) {
   std::string out(value.ptr, value.size);
   git_buf_dispose(&value);
   return out;
-}
-
-int64_t nowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace
@@ -155,43 +150,122 @@ Index::RefreshStats Store::refresh() {
 
 std::string Store::append(std::string_view source, EventType type, const std::string& thread, json payload,
                           bool newThread) {
+  return appendAll(source, {Draft{type, thread, std::move(payload), newThread}}).front();
+}
+
+std::vector<std::string> Store::appendAll(std::string_view source, std::vector<Draft> drafts) {
   Author me = identity();
   std::string replicaId = replica();
   refresh();  // the clock must be after everything this clone knows
   uint64_t known = index_->maxLamport();
-  std::string id = newThread ? thread : newId();
-  Event e;
-  e.id = id;
-  e.type = type;
-  e.thread = thread;
-  e.replica = replicaId;
-  e.ts = nowMillis();
-  e.author = me;
-  e.payload = std::move(payload);
-  std::string message = "tacit: " + std::string(toString(type)) + " " + thread.substr(0, 12);
+  const int64_t now = nowMillis();
+  std::vector<Event> events;
+  std::vector<std::string> ids;
+  std::string message = "tacit:";
+  for (auto& d : drafts) {
+    Event e;
+    e.id = d.newThread ? d.thread : newId();
+    e.type = d.type;
+    e.thread = d.thread;
+    e.replica = replicaId;
+    e.ts = now;
+    e.author = me;
+    e.payload = std::move(d.payload);
+    message += (events.empty() ? " " : ", ") + std::string(toString(e.type)) + " " + e.thread.substr(0, 12);
+    ids.push_back(e.id);
+    events.push_back(std::move(e));
+  }
   log(source).append(
       replicaId,
       [&](uint64_t tipLamport) {
-        e.lamport = std::max(known, tipLamport) + 1;
-        return std::vector<Event>{e};
+        uint64_t lamport = std::max(known, tipLamport);
+        for (auto& e : events) e.lamport = ++lamport;  // in the order given
+        return events;
       },
       message, me);
   refresh();
+  return ids;
+}
+
+namespace {
+
+json createdPayload(const Store::NewThread& t) {
+  json payload = {{"kind", toString(t.kind)}, {"body", t.body},         {"private", t.isPrivate},
+                  {"assignees", t.assignees}, {"context", t.context}};
+  if (t.kind != ThreadKind::Walkthrough) payload["anchor"] = toJson(t.anchor);  // no lines of its own
+  return payload;
+}
+
+// What addEvent and write refuse whatever the payload: the event's type
+// makes no sense on this kind of thread.
+void checkApplies(const Thread& thread, EventType type) {
+  if (type == EventType::Reanchor && thread.kind == ThreadKind::Walkthrough)
+    throw StoreError("a walkthrough has no lines of its own to move: " + thread.id.substr(0, 12) +
+                     " (move its chapters)");
+  if (type == EventType::Chapters && thread.kind != ThreadKind::Walkthrough)
+    throw StoreError("not a walkthrough: " + thread.id.substr(0, 12) + " is a " + std::string(toString(thread.kind)));
+}
+
+}  // namespace
+
+std::string Store::createThread(const NewThread& t) {
+  if (!t.id.empty() && !isId(t.id)) throw StoreError("not a thread id: " + t.id.substr(0, 80));
+  std::string id = t.id.empty() ? newId() : t.id;
+  append(t.isPrivate ? "private" : "shared", EventType::Created, id, createdPayload(t), true);
   return id;
 }
 
-std::string Store::createThread(const NewThread& t) {
-  json anchor = toJson(t.anchor);
-  json payload = {{"kind", toString(t.kind)}, {"body", t.body},       {"private", t.isPrivate},
-                  {"assignees", t.assignees}, {"anchor", anchor},     {"context", t.context}};
-  std::string id = newId();
-  append(t.isPrivate ? "private" : "shared", EventType::Created, id, std::move(payload), true);
-  return id;
+std::vector<std::string> Store::write(const std::optional<NewThread>& created, const std::vector<Append>& events) {
+  std::vector<Draft> drafts;
+  std::optional<std::string> source;
+  auto sameLog = [&](const std::string& thread, bool isPrivate) {
+    const std::string s = isPrivate ? "private" : "shared";
+    if (source && *source != s)
+      throw StoreError("one write cannot mix private and shared threads (" + thread.substr(0, 12) + " is " + s + ")");
+    source = s;
+  };
+  if (created) {
+    if (!created->id.empty() && !isId(created->id))
+      throw StoreError("not a thread id: " + created->id.substr(0, 80));
+    std::string id = created->id.empty() ? newId() : created->id;
+    if (index_->get(id)) throw StoreError("the id " + id + " is already in use");
+    sameLog(id, created->isPrivate);
+    drafts.push_back({EventType::Created, id, createdPayload(*created), true});
+  }
+  for (const auto& a : events) {
+    if (created && a.thread == drafts.front().thread) {
+      Thread fresh;
+      fresh.id = a.thread;
+      fresh.kind = created->kind;
+      checkApplies(fresh, a.type);
+      drafts.push_back({a.type, a.thread, a.payload, false});
+      continue;
+    }
+    auto thread = index_->get(a.thread);
+    if (!thread) throw StoreError("unknown id " + a.thread);
+    checkApplies(*thread, a.type);
+    sameLog(a.thread, thread->isPrivate);
+    drafts.push_back({a.type, a.thread, a.payload, false});
+  }
+  if (drafts.empty()) return {};
+  return appendAll(*source, std::move(drafts));
+}
+
+json Store::questionContext(const Anchor& anchor) const {
+  json context = {{"snippet", anchor.text}, {"commit", anchor.commit}};
+  git_reference* raw = nullptr;
+  if (git_repository_head(&raw, repo_) == 0) {
+    const char* name = nullptr;
+    if (git_branch_name(&name, raw) == 0 && name) context["branch"] = name;
+    git_reference_free(raw);
+  }
+  return context;
 }
 
 std::string Store::addEvent(const std::string& threadId, EventType type, json payload) {
   auto thread = index_->get(threadId);
   if (!thread) throw StoreError("unknown id " + threadId);
+  checkApplies(*thread, type);
   return append(thread->isPrivate ? "private" : "shared", type, threadId, std::move(payload), false);
 }
 

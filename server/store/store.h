@@ -29,6 +29,8 @@ class Store {
   const std::string& workdir() const { return workdir_; }  // with a trailing '/'
   const std::string& gitdir() const { return gitdir_; }
   git_repository* repository() const { return repo_; }
+  // The private repository (.git/tacit/private.git): never given a remote.
+  git_repository* privateRepository() const { return private_; }
 
   // From git config user.name / user.email; StoreError when missing.
   Author identity() const;
@@ -46,12 +48,33 @@ class Store {
     std::vector<std::string> assignees;
     Anchor anchor;
     json context = json::object();
+    std::string id;  // the thread's id; empty: a new random one
   };
   // Returns the new thread's id.
   std::string createThread(const NewThread&);
+  // What a question carries so its answerer needs no back-and-forth: the
+  // snippet asked about, the commit and the branch ({snippet, commit, branch?}).
+  json questionContext(const Anchor& anchor) const;
   // Appends one event of `type` with `payload` to the thread, in the log the
   // thread lives in (private threads stay private). Returns the event id.
+  // StoreError for an unknown id, re-anchoring a walkthrough (it has no
+  // lines) or chapters on anything but a walkthrough.
   std::string addEvent(const std::string& threadId, EventType type, json payload);
+
+  // One event on a thread, for write().
+  struct Append {
+    std::string thread;  // full id
+    EventType type = EventType::Reply;
+    json payload = json::object();
+  };
+  // Several events in one commit, in this order: the thread `created` first
+  // (when given; set its id to name it in `events`), then `events`. All are
+  // validated before anything is written, so a refusal writes nothing: a
+  // walkthrough's new chapter is its note and the new order, together or
+  // not at all. Every thread must live in the same log (StoreError
+  // otherwise), with addEvent's checks. Returns the event ids in order (a
+  // created thread's event id is its id).
+  std::vector<std::string> write(const std::optional<NewThread>& created, const std::vector<Append>& events);
 
   // Names and targets of every knowledge ref, shared and private: equal
   // strings mean nothing was written (cheap: a ref listing, no objects).
@@ -64,6 +87,13 @@ class Store {
   Store() = default;
   std::string append(std::string_view source, EventType type, const std::string& thread, json payload,
                      bool newThread);
+  struct Draft {
+    EventType type;
+    std::string thread;
+    json payload;
+    bool newThread;
+  };
+  std::vector<std::string> appendAll(std::string_view source, std::vector<Draft> drafts);
 
   git_repository* repo_ = nullptr;
   git_repository* private_ = nullptr;

@@ -108,6 +108,7 @@ void apply(Thread& thread, const Event& event, const std::unordered_set<std::str
       }
       break;
     case EventType::Reanchor:
+      if (thread.kind == ThreadKind::Walkthrough) break;  // no lines of its own
       if (payload.is_object() && payload.contains("anchor")) {
         thread.anchor = anchorFromJson(payload.at("anchor"));
       }
@@ -115,6 +116,11 @@ void apply(Thread& thread, const Event& event, const std::unordered_set<std::str
     case EventType::Tombstone:
       // Reply tombstones were gathered before the fold (see foldThread).
       if (!(payload.is_object() && payload.contains("target"))) thread.deleted = true;
+      break;
+    case EventType::Chapters:
+      if (thread.kind == ThreadKind::Walkthrough && payload.is_object() && payload.contains("chapters")) {
+        thread.chapters = stringList(payload, "chapters");
+      }
       break;
   }
 }

@@ -1,5 +1,6 @@
-// A thread (note, lesson or question) as the deterministic fold of its
-// events: every replica holding the same events computes the same state.
+// A thread (note, lesson, question or walkthrough) as the deterministic fold
+// of its events: every replica holding the same events computes the same
+// state.
 #pragma once
 
 #include <optional>
@@ -43,7 +44,8 @@ struct Thread {
   std::vector<Reply> replies;  // in fold order; tombstoned replies removed
   std::vector<Ack> acks;       // one per author (the first), in fold order
   std::vector<std::string> plusOnes;  // emails, one per author
-  Anchor anchor;               // the latest (re-anchor is last-writer-wins)
+  Anchor anchor;               // the latest (re-anchor is last-writer-wins); none for a walkthrough
+  std::vector<std::string> chapters;  // a walkthrough's note ids in order (last-writer-wins)
   json context = json::object();  // from the Created payload (branch, ...)
   bool deleted = false;        // a whole-thread tombstone was folded in
   uint64_t maxLamport = 0;
@@ -58,7 +60,8 @@ struct Thread {
 // Rules: replies and answers grow-only; body edits, state, assignees and
 // anchor are last-writer-wins in fold order; an answer moves an open
 // question to Answered; "resolved" wins until a later "open" (reopen);
-// tombstones hide a reply or the whole thread.
+// tombstones hide a reply or the whole thread; a walkthrough's chapters are
+// last-writer-wins (the whole list).
 //
 // Where the rules leave room: the first Created in fold order founds the
 // thread and is folded first even when other events sort before it (a replica
@@ -66,7 +69,8 @@ struct Thread {
 // of events sharing an id the first in fold order wins, ties broken by the
 // smaller canonical encoding; notes and lessons never become Answered; a
 // tombstoned reply is hidden wherever the tombstone sorts and never counts as
-// an answer; edits to a missing reply change nothing.
+// an answer; edits to a missing reply change nothing; a walkthrough ignores
+// re-anchoring (it has no lines) and other kinds ignore chapters.
 std::optional<Thread> foldThread(std::vector<Event> events);
 
 }  // namespace tacit::store

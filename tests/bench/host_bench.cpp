@@ -18,6 +18,7 @@
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -105,6 +106,17 @@ int main(int argc, char** argv) {
   auto builtin = start(dir / "plain");
   auto external = start(dir / "external");
   const json params = {{"textDocument", {{"uri", uri}}}};
+
+  // The externals are running once each has echoed the opened document
+  // (in whatever order their echoes arrive).
+  std::set<std::string> waiting = {"one", "two", "three"};
+  while (!waiting.empty())
+    external->waitFor([&](const json& m) {
+      if (m["method"] != "window/logMessage") return false;
+      const std::string message = m["params"]["message"];
+      const auto space = message.find(" got document/opened");
+      return space != std::string::npos && waiting.erase(message.substr(0, space)) > 0;
+    });
 
   // Warm up; check what each answers.
   size_t builtinLenses = 0, externalLenses = 0;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -62,6 +63,7 @@ class LspChild {
     }
     std::string body(length, '\0');
     if (length == 0 || fread(body.data(), 1, length, out_) != length) throw std::runtime_error("tacit went away");
+    received_ = std::chrono::steady_clock::now();
     return nlohmann::json::parse(body);
   }
   // The response to request `id`, skipping notifications and server requests.
@@ -77,12 +79,30 @@ class LspChild {
       if (m["id"] == id) return m;
     }
   }
+  // Reads until a notification satisfies `pred` (answering server requests
+  // on the way): waiting on a signal, never on time.
+  template <class Pred>
+  nlohmann::json waitFor(Pred pred) {
+    for (;;) {
+      nlohmann::json m = receive();
+      if (!m.contains("method")) continue;
+      if (m.contains("id")) {
+        send({{"jsonrpc", "2.0"}, {"id", m["id"]}, {"result", nullptr}});
+        continue;
+      }
+      if (pred(m)) return m;
+    }
+  }
+  // When the last message was read in full, before it was parsed: a
+  // request's server time ends here, not after the client's JSON parsing.
+  std::chrono::steady_clock::time_point receivedAt() const { return received_; }
 
  private:
   pid_t pid_ = -1;
   int in_ = -1;
   FILE* out_ = nullptr;
   int next_ = 1;
+  std::chrono::steady_clock::time_point received_;
 };
 
 inline double percentile(std::vector<double> v, double p) {

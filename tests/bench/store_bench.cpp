@@ -30,9 +30,8 @@
 #include <string>
 #include <vector>
 
-#include "server/store/event.h"
-#include "server/store/event_log.h"
 #include "tests/bench/child.h"
+#include "tests/bench/store_fixture.h"
 
 namespace {
 
@@ -63,77 +62,12 @@ void sh(const std::string& command) {
   }
 }
 
-std::string hex(uint64_t a, uint64_t b) {
-  char buffer[33];
-  std::snprintf(buffer, sizeof buffer, "%016llx%016llx", static_cast<unsigned long long>(a),
-                static_cast<unsigned long long>(b));
-  return buffer;
-}
+std::string hex(uint64_t a, uint64_t b) { return tacit::bench::hexId(a, b); }
 
-// Appends `count` events to `replica`'s log in `repoPath`, in commits of
-// `batch`: one thread created for every 5 events, the rest replies, acks,
-// answers and state changes on the threads this replica created.
-void generate(const fs::path& repoPath, const std::string& replica, size_t count, size_t batch,
+// One replica's activity (tests/bench/store_fixture.h), with placeholder anchors.
+void generate(tacit::bench::Generator& generator, const std::string& replica, size_t count, size_t batch,
               uint64_t seed, uint64_t lamportBase) {
-  git_repository* repo = nullptr;
-  if (git_repository_open(&repo, repoPath.c_str()) != 0) std::exit(1);
-  EventLog log(repo);
-  // The log turns fsync on for every write (durability for real use); the
-  // generated data needs none, and fsync would make generating it take minutes.
-  git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
-  Author author{"Bench " + replica.substr(0, 4), "bench-" + replica.substr(0, 4) + "@example.com"};
-  std::vector<std::string> threads;
-  uint64_t n = 0;
-  for (size_t written = 0; written < count;) {
-    size_t take = std::min(batch, count - written);
-    log.append(
-        replica,
-        [&](uint64_t tip) {
-          std::vector<Event> events;
-          uint64_t lamport = std::max(tip, lamportBase);
-          for (size_t i = 0; i < take; ++i) {
-            Event e;
-            e.id = hex(seed, ++n);
-            e.replica = replica;
-            e.lamport = ++lamport;
-            e.ts = 1'790'000'000'000 + static_cast<int64_t>(lamport) * 1000;
-            e.author = author;
-            if (threads.empty() || n % 5 == 1) {
-              e.type = EventType::Created;
-              e.thread = e.id;
-              e.payload = {{"kind", n % 3 == 0 ? "question" : "note"},
-                           {"body", "Thread " + std::to_string(n) + " about the cache invalidation in module " +
-                                        std::to_string(n % 97)},
-                           {"private", false},
-                           {"assignees", json::array({"owner@example.com"})},
-                           {"context", json::object()},
-                           {"anchor",
-                            {{"path", "src/file" + std::to_string(n % 200) + ".cpp"},
-                             {"commit", std::string(40, 'a')},
-                             {"blob", std::string(40, 'b')},
-                             {"start_line", 10},
-                             {"end_line", 12},
-                             {"text", "int cache = compute();\nif (cache) flush();\nreturn cache;\n"},
-                             {"before", "// context\n"},
-                             {"after", "}\n"}}}};
-              threads.push_back(e.id);
-            } else {
-              e.thread = threads[(n * 7) % threads.size()];
-              switch (n % 4) {
-                case 0: e.type = EventType::Reply; e.payload = {{"body", "A reply, number " + std::to_string(n)}}; break;
-                case 1: e.type = EventType::Reaction; e.payload = {{"reaction", "ack"}}; break;
-                case 2: e.type = EventType::Answer; e.payload = {{"body", "The answer is " + std::to_string(n)}}; break;
-                default: e.type = EventType::State; e.payload = {{"state", n % 8 == 3 ? "resolved" : "open"}}; break;
-              }
-            }
-            events.push_back(std::move(e));
-          }
-          return events;
-        },
-        "bench", author);
-    written += take;
-  }
-  git_repository_free(repo);
+  tacit::bench::generateTeamEvents(generator, replica, count, batch, seed, lamportBase);
 }
 
 size_t flag(int argc, char** argv, const char* name, size_t fallback) {
@@ -164,9 +98,12 @@ int main(int argc, char** argv) {
      " config user.name Bench && git -C " + repo.string() + " config user.email bench@example.com");
 
   auto genStart = Clock::now();
-  for (size_t r = 0; r < replicas; ++r)
-    generate(repo, hex(0xbe4c400000000000ull + r, r + 1), events / replicas, 500, 0x1000 + r, 0);
-  // A clone receives refs as packs; pack the generated loose objects alike.
+  {
+    tacit::bench::Generator generator(repo);
+    for (size_t r = 0; r < replicas; ++r)
+      generate(generator, hex(0xbe4c400000000000ull + r, r + 1), events / replicas, 500, 0x1000 + r, 0);
+  }
+  // A clone receives one pack, with deltas; the generator wrote one without.
   sh("git -C " + repo.string() + " repack -q -a -d");
   double genSeconds = std::chrono::duration<double>(Clock::now() - genStart).count();
 
@@ -191,7 +128,10 @@ int main(int argc, char** argv) {
   // Merge: another clone writes `merged` events; this clone syncs them in.
   sh("git clone -q " + remote.string() + " " + other.string() + " 2>/dev/null; git -C " + other.string() +
      " config user.name Other && git -C " + other.string() + " config user.email other@example.com");
-  generate(other, hex(0x07e4000000000000ull, 99), merged, 500, 0x9999, events + 1);
+  {
+    tacit::bench::Generator generator(other);
+    generate(generator, hex(0x07e4000000000000ull, 99), merged, 500, 0x9999, events + 1);
+  }
   sh("git -C " + other.string() + " push -q origin 'refs/tacit/v1/replicas/*:refs/tacit/v1/replicas/*'");
   Run merge = run({tacit, "sync"}, repo);
 

@@ -15,6 +15,9 @@ class LspClient:
         self.responses = {}
         self.notifications = []
         self.next_id = 1
+        # Answers to requests from the server, by method: params -> result
+        # (a method not here is answered null).
+        self.responders = {}
         self.stderr = []
         self._ended = 0  # readers that reached the end of their pipe
         threading.Thread(target=self._read, daemon=True).start()
@@ -41,8 +44,10 @@ class LspClient:
             with self.cond:
                 if "method" in message:
                     self.notifications.append(message)
-                    if "id" in message:  # a request from the server: answer null
-                        self._send({"jsonrpc": "2.0", "id": message["id"], "result": None})
+                    if "id" in message:  # a request from the server: its responder's answer, or null
+                        responder = self.responders.get(message["method"])
+                        result = responder(message.get("params")) if responder else None
+                        self._send({"jsonrpc": "2.0", "id": message["id"], "result": result})
                 else:
                     self.responses[message["id"]] = message
                 self.cond.notify_all()
@@ -90,9 +95,10 @@ class LspClient:
             if not self.cond.wait_for(lambda: any(text in line for line in self.stderr), guard):
                 raise AssertionError(f"log never said {text!r}: {''.join(self.stderr)[-3000:]}")
 
-    def initialize(self, root_uri):
-        r = self.request("initialize", {"processId": None, "rootUri": root_uri,
-                                        "capabilities": {"workspace": {"codeLens": {"refreshSupport": True}}}})
+    def initialize(self, root_uri, capabilities=None):
+        if capabilities is None:
+            capabilities = {"workspace": {"codeLens": {"refreshSupport": True}}}
+        r = self.request("initialize", {"processId": None, "rootUri": root_uri, "capabilities": capabilities})
         self.notify("initialized", {})
         return r
 

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <ctime>
 #include <functional>
 #include <random>
@@ -70,7 +71,18 @@ Event createdEvent() {
                         {"context", json{{"branch", "main"}}}});
 }
 
-// One valid event of every type.
+// A walkthrough: no anchor (no lines of its own), nobody assigned.
+Event walkthroughCreated() {
+  return baseEvent(EventType::Created, kThread,
+                   json{{"kind", "walkthrough"},
+                        {"body", "How checkout works\n\nFrom the cart to the receipt."},
+                        {"private", false},
+                        {"assignees", json::array()},
+                        {"context", json::object()}});
+}
+
+// One valid event of every type (and a walkthrough, the created event without
+// an anchor).
 std::vector<Event> oneOfEachType() {
   Anchor moved = sampleAnchor();
   moved.startLine = 10;
@@ -95,6 +107,9 @@ std::vector<Event> oneOfEachType() {
                 json{{"anchor", toJson(moved)}}),
       baseEvent(EventType::Tombstone, "cccccccccccccccccccccccccccccccc", json{{"target", kReply}}),
       baseEvent(EventType::Tombstone, "dddddddddddddddddddddddddddddddd", json::object()),
+      baseEvent(EventType::Chapters, "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
+                json{{"chapters", json::array({kReply, "22222222222222222222222222222222"})}}),
+      walkthroughCreated(),
   };
 }
 
@@ -555,6 +570,68 @@ TEST_CASE("random corruption never crashes and accepted bytes are stable", "[sto
   CHECK(accepted < 3000);
 }
 
+TEST_CASE("a walkthrough has no anchor and no assignees; every other kind has an anchor", "[store]") {
+  const json wire = wireOf(walkthroughCreated());
+  CHECK(decodeEvent(wire.dump()).event);
+  json anchored = wire;
+  anchored["payload"]["anchor"] = toJson(sampleAnchor());
+  CHECK(refusal(anchored) == "payload.anchor: a walkthrough has no lines of its own");
+  json assigned = wire;
+  assigned["payload"]["assignees"] = json::array({"bob@example.com"});
+  CHECK(refusal(assigned) == "payload.assignees: a walkthrough has no assignees");
+  for (const char* kind : {"note", "lesson", "question"}) {
+    json unanchored = wire;
+    unanchored["payload"]["kind"] = kind;
+    INFO(kind);
+    CHECK(refusal(unanchored) == "payload.anchor: missing");
+  }
+  json unknown = wire;
+  unknown["payload"]["chapters"] = json::array();  // the order is an event of its own
+  CHECK(refusal(unknown) == R"(payload: unknown key "chapters")");
+  Event e = walkthroughCreated();
+  e.payload["anchor"] = toJson(sampleAnchor());
+  CHECK(validateEvent(e) == "payload.anchor: a walkthrough has no lines of its own");
+}
+
+TEST_CASE("a chapters event holds distinct note ids, at most kMaxChapters, never its own thread", "[store]") {
+  const Event chapters = oneOfEachType()[14];
+  REQUIRE(chapters.type == EventType::Chapters);
+  auto mutated = [&](const std::function<void(json&)>& mutate) {
+    json wire = wireOf(chapters);
+    mutate(wire);
+    return wire;
+  };
+  CHECK(decodeEvent(mutated([](json& w) { w["payload"]["chapters"] = json::array(); }).dump()).event);
+  CHECK(refusal(mutated([](json& w) { w["payload"].erase("chapters"); })) == "payload.chapters: missing");
+  CHECK(refusal(mutated([](json& w) { w["payload"]["chapters"] = kReply; })) ==
+        "payload.chapters: expected an array, got string");
+  CHECK(refusal(mutated([](json& w) { w["payload"]["chapters"] = json::array({kReply, 7}); })) ==
+        "payload.chapters[1]: expected a string, got number");
+  CHECK(refusal(mutated([](json& w) { w["payload"]["chapters"] = json::array({"ABCDEF"}); })) ==
+        R"(payload.chapters[0]: not 32 lowercase hex digits ("ABCDEF"))");
+  CHECK(refusal(mutated([](json& w) { w["payload"]["chapters"] = json::array({kReply, kReply}); })) ==
+        R"(payload.chapters[1]: duplicate ("11111111111111111111111111111111"))");
+  CHECK(refusal(mutated([](json& w) { w["payload"]["chapters"] = json::array({kThread}); })) ==
+        "payload.chapters[0]: names the walkthrough itself");
+  CHECK(refusal(mutated([](json& w) { w["payload"]["order"] = 1; })) == R"(payload: unknown key "order")");
+  auto many = [](size_t n) {
+    json list = json::array();
+    for (size_t i = 0; i < n; ++i) {
+      char id[33];
+      std::snprintf(id, sizeof id, "%032zx", i + 1000);
+      list.push_back(id);
+    }
+    return list;
+  };
+  CHECK(decodeEvent(mutated([&](json& w) { w["payload"]["chapters"] = many(tacit::store::kMaxChapters); }).dump())
+            .event);
+  CHECK(refusal(mutated([&](json& w) { w["payload"]["chapters"] = many(tacit::store::kMaxChapters + 1); })) ==
+        "payload.chapters: 501 entries, over the limit of 500");
+  Event e = chapters;
+  e.payload["chapters"] = json::array({kReply, kReply});
+  CHECK(validateEvent(e) == R"(payload.chapters[1]: duplicate ("11111111111111111111111111111111"))");
+}
+
 TEST_CASE("isConfinedPath", "[store]") {
   for (const std::string path : {"a", "src/main.cpp", "a/b/c", ".hidden", "a/..b", "...", "a/.b.",
                                  "dir with space/f", "C:", "\xC3\xA9t\xC3\xA9"}) {
@@ -593,7 +670,7 @@ TEST_CASE("type and kind names", "[store]") {
   }
   CHECK(toString(EventType::Reanchor) == "reanchor");
   CHECK_FALSE(tacit::store::parseEventType("Reply"));
-  for (ThreadKind kind : {ThreadKind::Note, ThreadKind::Lesson, ThreadKind::Question}) {
+  for (ThreadKind kind : {ThreadKind::Note, ThreadKind::Lesson, ThreadKind::Question, ThreadKind::Walkthrough}) {
     CHECK(tacit::store::parseThreadKind(toString(kind)) == kind);
   }
   CHECK(toString(ThreadKind::Lesson) == "lesson");

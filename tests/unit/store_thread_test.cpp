@@ -96,6 +96,19 @@ class Events {
     return make(EventType::Reanchor, lamport, replica, kAda,
                 json{{"anchor", toJson(anchorAt(line))}});
   }
+  // A walkthrough: no anchor, nobody assigned.
+  Event walkthrough(uint64_t lamport = 1, const std::string& replica = kReplicaA) {
+    return make(EventType::Created, lamport, replica, kAda,
+                json{{"kind", "walkthrough"},
+                     {"body", "How it works"},
+                     {"private", false},
+                     {"assignees", json::array()},
+                     {"context", json::object()}},
+                thread_);
+  }
+  Event chapters(uint64_t lamport, const std::string& replica, std::vector<std::string> ids) {
+    return make(EventType::Chapters, lamport, replica, kAda, json{{"chapters", ids}});
+  }
   Event tombstone(uint64_t lamport, const std::string& replica, const std::string& target = {}) {
     json payload = json::object();
     if (!target.empty()) payload["target"] = target;
@@ -487,6 +500,37 @@ TEST_CASE("the fold is the same for every arrival order", "[store]") {
     decoded.push_back(*d.event);
   }
   CHECK(fold(decoded) == reference);
+}
+
+TEST_CASE("a walkthrough's chapters are last-writer-wins, in fold order, from any arrival order", "[store]") {
+  Events ev;
+  const std::string a = idOf(0xa1), b = idOf(0xb1), c = idOf(0xc1);
+  std::vector<Event> events = {ev.chapters(5, kReplicaB, {a, b}), ev.walkthrough(), ev.chapters(3, kReplicaA, {c}),
+                               ev.chapters(5, kReplicaA, {b}), ev.chapters(2, kReplicaC, {})};
+  const Thread reference = fold(events);
+  CHECK(reference.kind == ThreadKind::Walkthrough);
+  CHECK(reference.chapters == std::vector<std::string>{a, b});  // lamport 5, replica B sorts last
+  CHECK(reference.anchor == Anchor{});                          // no lines of its own
+  CHECK(reference.eventCount == 5);
+  std::mt19937 rng(11);
+  for (int round = 0; round < 50; ++round) {
+    std::shuffle(events.begin(), events.end(), rng);
+    REQUIRE(fold(events) == reference);
+  }
+  // A later, empty order empties it.
+  events.push_back(ev.chapters(6, kReplicaA, {}));
+  CHECK(fold(events).chapters.empty());
+}
+
+TEST_CASE("a walkthrough ignores re-anchoring; other kinds ignore chapters", "[store]") {
+  Events wt;
+  const Thread w = fold({wt.walkthrough(), wt.reanchor(2, kReplicaA, 40)});
+  CHECK(w.anchor == Anchor{});
+  CHECK(w.eventCount == 2);
+  Events note(idOf(3));
+  const Thread n = fold({note.created(ThreadKind::Note), note.chapters(2, kReplicaA, {idOf(0xa1)})});
+  CHECK(n.chapters.empty());
+  CHECK(n.anchor == anchorAt(10));
 }
 
 TEST_CASE("thread state names", "[store]") {
