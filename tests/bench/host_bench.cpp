@@ -81,7 +81,10 @@ int main(int argc, char** argv) {
                      {"command", {"python3", std::string(TACIT_SOURCE_DIR) + "/tests/host/fixtures/test_extension.py",
                                   "good", name}},
                      {"activationEvents", {"*"}},
-                     {"contributes", {{"codeLens", true}, {"commands", {{{"command", name + ".echo"}}}}}}};
+                     {"contributes",
+                      {{"codeLens", true},
+                       {"events", {"document/opened"}},
+                       {"commands", {{{"command", name + ".echo"}}}}}}};
     std::ofstream(dir / "ext" / name / "tacit-extension.json") << manifest.dump();
     config["extensions"].push_back((dir / "ext" / name).string());
   }

@@ -212,7 +212,7 @@ class Inline(unittest.TestCase):
                          [("answer", "Bob", answered, "Net."), ("ack", "Bob", answered, None)])
         self.assertEqual(self.request("tacit/inbox", {"since": "0s"})["news"], [])
         bad = self.client.request("tacit/inbox", {"since": "soon"})
-        self.assertIn("expected a duration such as 10m, 1h30m, 12h or 7d, got soon", bad["error"]["message"])
+        self.assertIn("expected a duration such as 10m, 1h30m, 12h or 7d, got \"soon\"", bad["error"]["message"])
         text = subprocess.run([TACIT, "inbox"], cwd=self.repo, env=self.env, capture_output=True, text=True,
                               check=True).stdout
         self.assertIn("For you (1)", text)
