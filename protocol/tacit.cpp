@@ -39,4 +39,9 @@ void fromJSON(const json& j, InboxParams& out, const std::string& path) {
   if (since) out.since = *since;
 }
 
+void fromJSON(const json& j, SetClockParams& out, const std::string& path) {
+  ObjectReader r(j, path);
+  r.required("now", out.now);
+}
+
 }  // namespace tacit::protocol

@@ -66,4 +66,11 @@ struct InboxParams {
 };
 void fromJSON(const json&, InboxParams&, const std::string& path);
 
+// tacit/test/setClock: moves the server's clock, for tests of reminders and
+// send-later (only when the server was started with TACIT_NOW).
+struct SetClockParams {
+  std::string now;  // RFC 3339
+};
+void fromJSON(const json&, SetClockParams&, const std::string& path);
+
 }  // namespace tacit::protocol

@@ -38,25 +38,6 @@ const char* const kNext = "tacit.walkthrough.next";
 const char* const kPrevious = "tacit.walkthrough.previous";
 const char* const kExport = "tacit.walkthrough.export";
 
-// A file:// URI for an absolute path, as editors spell them (RFC 3986:
-// everything but unreserved characters and '/' percent-encoded).
-std::string fileUri(const std::string& path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = "file://";
-  for (unsigned char c : path) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
-                       c == '-' || c == '.' || c == '_' || c == '~';
-    if (plain) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string cut(const std::string& text, size_t max) {
   if (text.size() <= max) return text;
   size_t at = max;
@@ -248,7 +229,7 @@ class Walkthroughs final : public Extension {
 
   // The editor's text of a repository file, when it is open.
   store::OpenText openText(const store::Store& s) {
-    return [this, root = s.workdir()](const std::string& path) { return api_->documentText(fileUri(root + path)); };
+    return [this, root = s.workdir()](const std::string& path) { return api_->documentText(uriFromPath(root + path)); };
   }
 
   void write(const store::WalkthroughPlan& plan) {
@@ -447,7 +428,7 @@ class Walkthroughs final : public Extension {
     p.result["uri"] = nullptr;
     p.result["range"] = nullptr;
     if (!at.path.empty() && at.startLine > 0) {
-      const std::string uri = fileUri(s.workdir() + at.path);
+      const std::string uri = uriFromPath(s.workdir() + at.path);
       p.range = {{at.startLine - 1, 0}, {at.endLine, 0}};
       p.result["uri"] = uri;
       p.result["range"] = p.range;

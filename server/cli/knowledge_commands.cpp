@@ -16,6 +16,7 @@
 
 #include "server/anchor/anchor.h"
 #include "server/cli/extensions.h"
+#include "server/cli/reminder_commands.h"
 #include "server/host/host.h"
 #include "server/git/handles.h"
 #include "server/store/event_log.h"
@@ -301,6 +302,8 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
                 << " \"" << firstLine(n.thread.body) << "\""
                 << (n.what == "answer" ? ": " + firstLine(n.body) : std::string()) << "  (" << store::formatTimestamp(n.at)
                 << ")\n";
+    std::cout << "Reminders due (" << box.reminders.size() << ")\n";
+    for (const auto& r : box.reminders) printReminderLine(*s, r, store::nowMillis());
     return 0;
   });
 

@@ -8,6 +8,7 @@
 #include "server/cli/demo.h"
 #include "server/cli/extensions.h"
 #include "server/cli/knowledge_commands.h"
+#include "server/cli/reminder_commands.h"
 #include "server/cli/walkthrough_commands.h"
 #include "server/log/log.h"
 #include "server/lsp/serve.h"
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   serve->add_flag("--stdio", stdio, "Use stdin/stdout (the default and only transport)");
 
   tacit::cli::KnowledgeCommands knowledge(app);
+  tacit::cli::ReminderCommands reminders(app);
   tacit::cli::WalkthroughCommands walkthroughs(app);
   tacit::cli::ExtensionCommands extensions(app);
   bool keepDemo = false;
@@ -65,6 +67,7 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return tacit::lsp::serve(serveOptions);
   if (demo->parsed()) return tacit::cli::runDemo(keepDemo);
   if (int status = knowledge.run(); status >= 0) return status;
+  if (int status = reminders.run(); status >= 0) return status;
   if (int status = walkthroughs.run(); status >= 0) return status;
   if (int status = extensions.run(); status >= 0) return status;
 

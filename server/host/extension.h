@@ -121,6 +121,9 @@ class HostApi {
   // Asks the editor to fetch lenses and inlay hints again.
   virtual void refresh() = 0;
   virtual Scheduler& scheduler() = 0;
+  // Tells the other extensions of something this one noticed (an event of
+  // kEventNames, such as reminder/due), as the host's own events are sent.
+  virtual void emit(std::string_view event, const json& params) = 0;
 };
 
 class Extension {

@@ -81,6 +81,7 @@ class Host::Api final : public HostApi {
   }
   void refresh() override { host_.client().refresh(); }
   Scheduler& scheduler() override { return host_.scheduler(); }
+  void emit(std::string_view event, const json& params) override { host_.emit(event, params); }
 
  private:
   Host& host_;

@@ -24,6 +24,9 @@ namespace tacit::host {
 
 // A file:// URI's absolute path (percent-decoded); "" for other schemes.
 std::string pathFromUri(const std::string& uri);
+// The file:// URI of an absolute path, as editors spell them (RFC 3986:
+// everything but unreserved characters and '/' percent-encoded).
+std::string uriFromPath(const std::string& path);
 
 class Knowledge {
  public:

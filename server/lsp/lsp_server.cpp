@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "extensions/builtin/reminders.h"
 #include "extensions/builtin/threads.h"
 #include "extensions/builtin/walkthroughs.h"
 #include "protocol/features.h"
@@ -11,6 +12,8 @@
 #include "server/host/knowledge.h"
 #include "server/host/scheduler.h"
 #include "server/log/log.h"
+#include "server/store/clock.h"
+#include "server/store/event.h"
 #include "server/store/inbox.h"
 #include "server/store/store.h"
 
@@ -125,6 +128,7 @@ LspServer::LspServer(rpc::Connection::Send send, ServerOptions options)
   if (!knowledge) return;
   c.onRequest<ThreadsParams, ThreadsResult>("tacit/threads", [this](auto& p, auto r) { onThreads(p, std::move(r)); });
   c.onRequest<InboxParams, json>("tacit/inbox", [this](auto& p, auto r) { onInbox(p, std::move(r)); });
+  c.onRequest<SetClockParams, json>("tacit/test/setClock", [this](auto& p, auto r) { onSetClock(p, std::move(r)); });
   c.onRequest<ExecuteCommandParams, json>("workspace/executeCommand", [this](auto& p, auto r) { onExecuteCommand(p, std::move(r)); });
   c.onRequest<CodeLensParams, std::vector<CodeLens>>("textDocument/codeLens", [this](auto& p, auto r) { onCodeLens(p, std::move(r)); });
   c.onRequest<HoverParams, HoverResult>("textDocument/hover", [this](auto& p, auto r) { onHover(p, std::move(r)); });
@@ -209,6 +213,7 @@ void LspServer::onInitialize(const InitializeParams& params, Reply<InitializeRes
     hostClient_ = std::make_unique<HostClient>(*this);
     host_ = std::make_unique<host::Host>(std::move(o), *hostClient_);
     host_->add(extensions::makeThreadsExtension());
+    host_->add(extensions::makeRemindersExtension());
     host_->add(extensions::makeWalkthroughsExtension());
     host_->start();
     if (options_.loop) host_->watchKnowledge(std::chrono::seconds(1));
@@ -345,6 +350,17 @@ void LspServer::onInbox(const InboxParams& p, Reply<json> reply) {
   } catch (const std::exception& e) {
     reply(rpc::Error{ErrorCode::RequestFailed, e.what()});
   }
+}
+
+void LspServer::onSetClock(const SetClockParams& p, Reply<json> reply) {
+  if (!store::clockIsInjected())
+    return reply(rpc::Error{ErrorCode::MethodNotFound, "tacit/test/setClock: only when the server runs with TACIT_NOW"});
+  const auto at = store::parseTimestamp(p.now);
+  if (!at) return reply(rpc::Error{ErrorCode::InvalidParams, "params.now: expected an RFC 3339 time, got \"" + p.now + "\""});
+  store::setNow(*at);
+  TACIT_LOG(Info) << "the clock is now " << store::formatTimestamp(*at);
+  if (host_) host_->emit("time/moved", {{"now", store::formatTimestamp(*at)}});
+  reply(json{{"now", store::formatTimestamp(*at)}});
 }
 
 void LspServer::onExecuteCommand(const ExecuteCommandParams& p, Reply<json> reply) {

@@ -13,6 +13,7 @@
 
 namespace tacit::protocol {
 struct InitializeParams;
+struct SetClockParams;
 struct InitializeResult;
 struct DidOpenTextDocumentParams;
 struct DidChangeTextDocumentParams;
@@ -104,6 +105,7 @@ class LspServer {
   void onDocumentText(const protocol::DocumentTextParams&, Reply<protocol::DocumentTextResult>);
   void onThreads(const protocol::ThreadsParams&, Reply<protocol::ThreadsResult>);
   void onInbox(const protocol::InboxParams&, Reply<nlohmann::json>);
+  void onSetClock(const protocol::SetClockParams&, Reply<nlohmann::json>);
   void onExecuteCommand(const protocol::ExecuteCommandParams&, Reply<nlohmann::json>);
   void onCodeLens(const protocol::CodeLensParams&, Reply<std::vector<protocol::CodeLens>>);
   void onHover(const protocol::HoverParams&, Reply<protocol::HoverResult>);

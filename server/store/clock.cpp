@@ -280,4 +280,18 @@ std::string relativeTime(int64_t at, int64_t now) {
   return phrase((s + 43200) / 86400, "day");
 }
 
+// A moment given either as a duration from now (--in) or as a time (--at);
+// exactly one of them, in the future.
+int64_t dueTime(const std::string& in, const std::string& at, int64_t now, const char* what) {
+  if (in.empty() == at.empty()) throw StoreError(std::string(what) + " needs one of --in DURATION or --at TIME");
+  if (!in.empty()) {
+    const int64_t d = parseDuration(in);
+    if (d <= 0) throw StoreError("--in " + in + ": the duration must be more than zero");
+    return now + d;
+  }
+  const int64_t t = parseTime(at, now);
+  if (t <= now) throw StoreError("--at " + at + " is in the past");
+  return t;
+}
+
 }  // namespace tacit::store

@@ -31,6 +31,11 @@ int64_t sinceNow(int64_t millis);
 // weekday ("monday", "mon 14:30": the next one). StoreError when unparsable.
 int64_t parseTime(const std::string& text, int64_t now);
 
+// When something is due, given as `in` (a duration from now: --in) or `at`
+// (a time: --at): exactly one of them, and in the future; StoreError
+// naming `what` otherwise.
+int64_t dueTime(const std::string& in, const std::string& at, int64_t now, const char* what);
+
 // "Sat 28 Nov 09:00" in the local time zone (with the year when it is not
 // `now`'s year), for people.
 std::string formatLocalTime(int64_t unixMillis, int64_t now);

@@ -33,6 +33,11 @@ Inbox inbox(Store& store, const std::string& me, int64_t sinceMillis) {
   std::sort(out.news.begin(), out.news.end(), [](const Inbox::News& a, const Inbox::News& b) {
     return a.at != b.at ? a.at > b.at : a.thread.id < b.thread.id;
   });
+  const int64_t now = nowMillis();
+  for (const auto& r : readPersonal(store).reminders)
+    if (r.due(now)) out.reminders.push_back(r);
+  std::stable_sort(out.reminders.begin(), out.reminders.end(),
+                   [](const Reminder& a, const Reminder& b) { return a.dueAt < b.dueAt; });
   return out;
 }
 
@@ -40,7 +45,7 @@ nlohmann::json inboxJson(Store& store, const Inbox& inbox) {
   using json = nlohmann::json;
   Locations locations(store);
   auto located = [&](const Thread& t) { return locatedJson(t, locations.inWorkTree(t)); };
-  json out = {{"for_me", json::array()}, {"waiting", json::array()}, {"news", json::array()}};
+  json out = {{"for_me", json::array()}, {"waiting", json::array()}, {"news", json::array()}, {"reminders", json::array()}};
   for (const auto& t : inbox.forMe) out["for_me"].push_back(located(t));
   for (const auto& t : inbox.waiting) out["waiting"].push_back(located(t));
   for (const auto& n : inbox.news) {
@@ -51,6 +56,7 @@ nlohmann::json inboxJson(Store& store, const Inbox& inbox) {
     if (n.what == "answer") j["body"] = n.body;
     out["news"].push_back(std::move(j));
   }
+  for (const auto& r : inbox.reminders) out["reminders"].push_back(reminderJson(store, r));
   return out;
 }
 

@@ -1,7 +1,7 @@
 // The inbox: what waits on me and what came back to me. Questions for me
 // (open, assigned to me), questions I asked still unanswered, and the
-// answers and acknowledgements others gave my questions since a moment.
-// Read-only, from the index.
+// answers and acknowledgements others gave my questions since a moment, and
+// my reminders that are due. Read-only, from the index and the private store.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/store/clock.h"
+#include "server/store/personal.h"
 #include "server/store/thread.h"
 
 namespace tacit::store {
@@ -28,9 +29,11 @@ struct Inbox {
     std::string body;  // the answer's text ("" for an ack)
   };
   std::vector<News> news;  // newest first
+  std::vector<Reminder> reminders;  // my reminders due and not done, earliest first
 };
 
-// `me`: an email; `sinceMillis`: news older than this is left out.
+// `me`: an email; `sinceMillis`: news older than this is left out; reminders
+// are due at nowMillis().
 Inbox inbox(Store& store, const std::string& me, int64_t sinceMillis);
 
 // The JSON of docs/cli.md ("Inbox"): each thread located in the work tree.

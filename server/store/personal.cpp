@@ -167,6 +167,42 @@ Personal updatePersonal(Store& store, const std::string& message, const std::fun
 Reminder& findReminder(Personal& p, const std::string& prefix) { return findById(p.reminders, prefix, "reminder"); }
 Scheduled& findScheduled(Personal& p, const std::string& prefix) { return findById(p.outbox, prefix, "scheduled question"); }
 
+Reminder addReminder(Store& store, Reminder r) {
+  if (r.id.empty()) r.id = newId();
+  if (r.createdAt == 0) r.createdAt = nowMillis();
+  updatePersonal(store, "tacit: remind " + r.id.substr(0, 12), [&](Personal& p) {
+    const auto pending = std::count_if(p.reminders.begin(), p.reminders.end(), [](const Reminder& x) { return x.doneAt == 0; });
+    if (static_cast<size_t>(pending) >= kMaxReminders)
+      throw StoreError("too many pending reminders (" + std::to_string(pending) + "); mark some done first");
+    p.reminders.push_back(r);
+  });
+  return r;
+}
+
+Reminder snoozeReminder(Store& store, const std::string& prefix, int64_t until) {
+  Reminder out;
+  updatePersonal(store, "tacit: snooze " + prefix, [&](Personal& p) {
+    auto& r = findReminder(p, prefix);
+    if (r.doneAt != 0) throw StoreError("reminder " + r.id.substr(0, 8) + " is done");
+    r.dueAt = until;
+    r.deliveredAt = 0;
+    ++r.snoozes;
+    out = r;
+  });
+  return out;
+}
+
+Reminder finishReminder(Store& store, const std::string& prefix, int64_t now) {
+  Reminder out;
+  updatePersonal(store, "tacit: done " + prefix, [&](Personal& p) {
+    auto& r = findReminder(p, prefix);
+    if (r.doneAt != 0) throw StoreError("reminder " + r.id.substr(0, 8) + " is already done");
+    r.doneAt = now;
+    out = r;
+  });
+  return out;
+}
+
 anchor::Location reminderPlace(Store& store, const Reminder& r) {
   if (!r.thread.empty()) {
     auto t = store.index().get(r.thread);
@@ -203,7 +239,7 @@ json reminderJson(Store& store, const Reminder& r) {
   return j;
 }
 
-std::vector<std::string> sendDue(Store& store, int64_t now, const std::string& onlyId) {
+std::vector<std::string> sendDue(Store& store, int64_t now, const std::string& onlyId, const CreateThread& create) {
   std::vector<Scheduled> due;
   for (const auto& s : readPersonal(store).outbox)
     if (s.sentAt == 0 && (onlyId.empty() ? s.sendAt <= now : s.id == onlyId)) due.push_back(s);
@@ -216,7 +252,12 @@ std::vector<std::string> sendDue(Store& store, int64_t now, const std::string& o
       // Its id was chosen when it was scheduled: a question already in the
       // log was sent by someone else (another server) or by a run that
       // stopped before recording it.
-      if (!store.index().get(s.id)) store.createThread(s.question);
+      if (!store.index().get(s.id)) {
+        if (create)
+          create(s.question);
+        else
+          store.createThread(s.question);
+      }
       sent.push_back(s.id);
     } catch (const StoreError& e) {
       errors[s.id] = e.what();

@@ -68,6 +68,16 @@ Personal updatePersonal(Store& store, const std::string& message, const std::fun
 Reminder& findReminder(Personal& p, const std::string& prefix);
 Scheduled& findScheduled(Personal& p, const std::string& prefix);
 
+// The verbs on reminders, shared by the command line and the editor's
+// commands; each one compare-and-swap write, StoreError when refused.
+// Adds `r` (its id and createdAt are filled in when empty); refused past
+// kMaxReminders pending.
+Reminder addReminder(Store& store, Reminder r);
+// Puts the reminder off until `until` (it becomes undelivered again).
+Reminder snoozeReminder(Store& store, const std::string& prefix, int64_t until);
+// Marks it done at `now`.
+Reminder finishReminder(Store& store, const std::string& prefix, int64_t now);
+
 // Where a reminder's lines are now, in the work tree (or, given `text`, in
 // the file at `path` as an editor holds it): its thread's place, or its own
 // anchor located. Orphaned with an empty path when its thread is gone.
@@ -80,7 +90,11 @@ nlohmann::json reminderJson(Store& store, const Reminder& r);
 // Sends the scheduled questions whose time has come (all of them with
 // `force`, or just `onlyId`): creates each in the shared log, then marks it
 // sent. Returns the ids of the questions created. A question that cannot be
-// sent (no identity, ...) keeps its place with the error recorded.
-std::vector<std::string> sendDue(Store& store, int64_t now, const std::string& onlyId = "");
+// sent (no identity, ...) keeps its place with the error recorded. `create`
+// writes each (default: Store::createThread; the server's goes through the
+// host so that extensions hear of it).
+using CreateThread = std::function<void(const Store::NewThread&)>;
+std::vector<std::string> sendDue(Store& store, int64_t now, const std::string& onlyId = "",
+                                 const CreateThread& create = {});
 
 }  // namespace tacit::store

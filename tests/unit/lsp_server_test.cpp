@@ -95,7 +95,7 @@ TEST_CASE("capabilities declare only what is implemented", "[lsp]") {
   json caps = h.initialize()["result"]["capabilities"];
   CHECK(caps == json{{"positionEncoding", "utf-16"},
                      {"textDocumentSync", {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
-                     {"executeCommandProvider", {{"commands", {"tacit.moveThread", "tacit.addNote", "tacit.ask", "tacit.reply", "tacit.answer", "tacit.ack", "tacit.resolve", "tacit.reopen", "tacit.similarQuestions",
+                     {"executeCommandProvider", {{"commands", {"tacit.moveThread", "tacit.addNote", "tacit.ask", "tacit.reply", "tacit.answer", "tacit.ack", "tacit.resolve", "tacit.reopen", "tacit.similarQuestions", "tacit.remind", "tacit.reminders", "tacit.snooze", "tacit.done",
                        "tacit.walkthrough.create", "tacit.walkthrough.addChapter", "tacit.walkthrough.moveChapter", "tacit.walkthrough.removeChapter", "tacit.walkthrough.list", "tacit.walkthrough.show", "tacit.walkthrough.play", "tacit.walkthrough.next", "tacit.walkthrough.previous", "tacit.walkthrough.export"}}}},
                      {"codeLensProvider", {{"resolveProvider", false}}},
                      {"hoverProvider", true},
