@@ -15,10 +15,15 @@
 #include "server/git/handles.h"
 #include "server/log/log.h"
 #include "server/lsp/lsp_server.h"
+#include "server/cli/knowledge_commands.h"
+#include "server/store/clock.h"
 #include "server/store/event_log.h"
+#include "server/store/inbox.h"
 #include "server/store/locations.h"
+#include "server/store/personal.h"
 #include "server/store/store.h"
 #include "server/store/sync.h"
+#include "server/store/walkthroughs.h"
 
 namespace tacit::cli {
 
@@ -49,6 +54,9 @@ void run(const std::string& command) {
 }
 
 std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
+
+// The demo's clock moves on (it is injected: see runDemo).
+void later(int minutes) { store::setNow(store::nowMillis() + minutes * 60'000LL); }
 
 void say(const std::string& who, const std::string& what) { std::cout << "  " << who << "$ " << what << "\n"; }
 
@@ -99,6 +107,13 @@ class Editor {
   void notify(const std::string& method, json params) {
     server_.connection().receive(json{{"jsonrpc", "2.0"}, {"method", method}, {"params", params}}.dump());
   }
+  // What the server asked the user (window/showMessageRequest), in order.
+  std::vector<json> questions() const {
+    std::vector<json> out;
+    for (const auto& m : received_)
+      if (m.value("method", "") == "window/showMessageRequest") out.push_back(m["params"]);
+    return out;
+  }
   std::vector<json> diagnostics(const std::string& uri) const {
     std::vector<json> out;
     for (const auto& m : received_)
@@ -113,7 +128,8 @@ class Editor {
   int next_ = 1;
 };
 
-void showEditor(const fs::path& root, const std::string& path) {
+// What Ada's editor shows once `later` has passed (the clock is the demo's).
+void showEditor(const fs::path& root, const std::string& path, int64_t later) {
   Editor editor(root);
   const std::string uri = "file://" + (root / path).string();
   std::ifstream in(root / path, std::ios::binary);
@@ -123,6 +139,14 @@ void showEditor(const fs::path& root, const std::string& path) {
   editor.notify("textDocument/didOpen",
                 {{"textDocument", {{"uri", uri}, {"languageId", "python"}, {"version", 1}, {"text", text}}}});
   json doc = {{"uri", uri}};
+  // Time passes (the server's injected clock): what fell due is shown.
+  editor.request("tacit/test/setClock", {{"now", store::formatTimestamp(store::nowMillis() + later)}});
+  for (const auto& q : editor.questions()) {
+    std::cout << "\n== The editor pops up a reminder (window/showMessageRequest)\n\n  " << q["message"].get<std::string>()
+              << "\n ";
+    for (const auto& a : q["actions"]) std::cout << " [" << a["title"].get<std::string>() << "]";
+    std::cout << "\n";
+  }
   json lenses = editor.request("textDocument/codeLens", {{"textDocument", doc}});
   json whole = {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 100000}, {"character", 0}}}};
   json hints = editor.request("textDocument/inlayHint", {{"textDocument", doc}, {"range", whole}});
@@ -166,6 +190,7 @@ void showEditor(const fs::path& root, const std::string& path) {
 
 int runDemo(bool keep) {
   log::setLevel(log::Level::Warn);  // the demo's own output is the point
+  store::freezeClock(store::nowMillis());  // the demo plays time forward: "ten minutes later"
   char pattern[] = "/tmp/tacit-demo-XXXXXX";
   if (!mkdtemp(pattern)) {
     std::cerr << "tacit: cannot make a temporary folder for the demo\n";
@@ -185,14 +210,14 @@ int runDemo(bool keep) {
     run("git -C " + quote(ada) + " add -A && git -C " + quote(ada) + " commit -q -m 'The cart' && git -C " +
         quote(ada) + " push -q origin HEAD");
 
-    std::string question;
+    std::string question, lesson;
     {
       auto s = store::Store::open(ada.string());
       s->refresh();
       say("ada", "tacit note add shop/cart.py:3 -m \"Tax is 20% everywhere we sell; finance owns this number.\"");
       create(*s, store::ThreadKind::Note, "Tax is 20% everywhere we sell; finance owns this number.", 3, 3);
       say("ada", "tacit note add --lesson shop/cart.py:6-8 -m \"Round once, at the end: ...\"");
-      create(*s, store::ThreadKind::Lesson,
+      lesson = create(*s, store::ThreadKind::Lesson,
              "Round once, at the end: rounding each item lost us 3 cents an order (incident 112).", 6, 8);
       say("ada", "tacit ask shop/cart.py:11-14 --to bob@example.com -m \"Can a coupon bring the total below zero?\"");
       question = create(*s, store::ThreadKind::Question, "Can a coupon bring the total below zero?", 11, 14,
@@ -202,6 +227,7 @@ int runDemo(bool keep) {
       std::cout << "  fetched " << r.fetchedEvents << " new event(s) from origin, pushed " << r.pushedRefs << " ref(s)\n";
     }
 
+    later(5);
     std::cout << "\n== Bob, in his own clone, sees the question, acknowledges it and answers\n\n";
     run("git clone -q " + quote(origin) + " " + quote(bob));
     run("git -C " + quote(bob) + " config user.name Bob && git -C " + quote(bob) +
@@ -213,6 +239,7 @@ int runDemo(bool keep) {
       std::cout << "  fetched " << r.fetchedEvents << " new event(s) from origin, pushed " << r.pushedRefs << " ref(s)\n";
       say("bob", "tacit ack " + question.substr(0, 8) + "      # seen — will answer: Ada can move on");
       s->addEvent(question, store::EventType::Reaction, {{"reaction", "ack"}});
+      later(2);
       say("bob", "tacit answer " + question.substr(0, 8) + " -m \"No: max(0, ...) keeps it at zero. ...\"");
       s->addEvent(question, store::EventType::Answer,
                   {{"body", "No: `max(0, ...)` keeps it at zero. Refunds never go through coupons."}});
@@ -224,6 +251,7 @@ int runDemo(bool keep) {
       std::cout << "  fetched " << r.fetchedEvents << " new event(s) from origin, pushed " << r.pushedRefs << " ref(s)\n";
     }
 
+    later(3);
     std::cout << "\n== Ada syncs\n\n";
     {
       auto s = store::Store::open(ada.string());
@@ -239,7 +267,60 @@ int runDemo(bool keep) {
                   << store::toString(t.state) << "  " << at.path << ":" << at.startLine << "  " << body << "\n";
       }
     }
-    showEditor(ada, "shop/cart.py");
+    later(1);
+    std::cout << "\n== Ada sets herself a reminder and starts a walkthrough for newcomers\n\n";
+    {
+      auto s = store::Store::open(ada.string());
+      s->refresh();
+      say("ada", "tacit remind shop/cart.py:11-14 --in 10m -m \"Add a test: a coupon larger than the total\"");
+      store::Reminder r;
+      r.anchor = anchorOn(*s, "shop/cart.py", 11, 14);
+      r.dueAt = store::nowMillis() + 10 * 60'000;
+      r.text = "Add a test: a coupon larger than the total";
+      r = store::addReminder(*s, r);
+      std::cout << "  " << r.id << "   (private: in .git/tacit/private.git, never pushed)\n";
+
+      store::Walkthroughs walkthroughs(*s);
+      const std::string title = "How the cart totals an order";
+      say("ada", "tacit walkthrough create \"" + title + "\"");
+      auto plan = store::Walkthroughs::create(title, "");
+      s->write(plan.created, plan.events);
+      const std::string id = plan.subject;
+      std::cout << "  " << id << "\n";
+      say("ada", "tacit walkthrough add " + id.substr(0, 8) + " --note " + lesson.substr(0, 8) + "   # the lesson on lines 6-8");
+      plan = walkthroughs.addNote(walkthroughs.get(id), lesson, std::nullopt);
+      s->write(plan.created, plan.events);
+      say("ada", "tacit walkthrough add " + id.substr(0, 8) +
+                     " shop/cart.py:11-14 -m \"Then coupons come off, never below zero.\"");
+      plan = store::Walkthroughs::addChapter(walkthroughs.get(id), anchorOn(*s, "shop/cart.py", 11, 14),
+                                             "Then coupons come off, never below zero.", std::nullopt);
+      s->write(plan.created, plan.events);
+      say("ada", "tacit walkthrough list");
+      for (const auto& w : walkthroughs.list())
+        std::cout << "  " << w.thread.id.substr(0, 8) << "  " << w.title << "  (" << w.chapters.size()
+                  << " chapters)\n";
+    }
+
+    std::cout << "\n== Ten minutes later\n";
+    showEditor(ada, "shop/cart.py", 10 * 60'000 + 1000);
+
+    std::cout << "\n== Ada's inbox\n\n";
+    say("ada", "tacit inbox");
+    {
+      auto s = store::Store::open(ada.string());
+      s->refresh();
+      std::ostringstream captured;
+      auto* old = std::cout.rdbuf(captured.rdbuf());
+      try {
+        printInbox(*s, store::inbox(*s, "ada@example.com", store::sinceNow(7 * 24 * 3600'000LL)), "7d");
+      } catch (...) {
+        std::cout.rdbuf(old);
+        throw;
+      }
+      std::cout.rdbuf(old);
+      std::istringstream lines(captured.str());
+      for (std::string l; std::getline(lines, l);) std::cout << "  " << l << "\n";
+    }
     std::cout << "\nEverything above is in git: refs/tacit/v1/replicas/* in each clone and in origin.git.\n";
   } catch (const std::exception& e) {
     std::cerr << "tacit: demo failed: " << e.what() << "\n";

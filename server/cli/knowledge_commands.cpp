@@ -177,6 +177,22 @@ void printThread(const store::Thread& t, const anchor::Location& at) {
 
 }  // namespace
 
+void printInbox(store::Store& s, const store::Inbox& box, const std::string& since) {
+  Placer place(s, "");
+  std::cout << "For you (" << box.forMe.size() << ")\n";
+  for (const auto& t : box.forMe) printThreadLine(t, place(t));
+  std::cout << "Waiting on others (" << box.waiting.size() << ")\n";
+  for (const auto& t : box.waiting) printThreadLine(t, place(t));
+  std::cout << "New in the last " << since << " (" << box.news.size() << ")\n";
+  for (const auto& n : box.news)
+    std::cout << "  " << n.by.name << (n.what == "answer" ? " answered " : " has seen ") << n.thread.id.substr(0, 8)
+              << " \"" << firstLine(n.thread.body) << "\""
+              << (n.what == "answer" ? ": " + firstLine(n.body) : std::string()) << "  (" << store::formatTimestamp(n.at)
+              << ")\n";
+  std::cout << "Reminders due (" << box.reminders.size() << ")\n";
+  for (const auto& r : box.reminders) printReminderLine(s, r, store::nowMillis());
+}
+
 struct KnowledgeCommands::State {
   CLI::App* app = nullptr;
   std::vector<std::pair<CLI::App*, std::function<int()>>> commands;
@@ -291,19 +307,7 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
       std::cout << store::inboxJson(*s, box).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
       return 0;
     }
-    Placer place(*s, "");
-    std::cout << "For you (" << box.forMe.size() << ")\n";
-    for (const auto& t : box.forMe) printThreadLine(t, place(t));
-    std::cout << "Waiting on others (" << box.waiting.size() << ")\n";
-    for (const auto& t : box.waiting) printThreadLine(t, place(t));
-    std::cout << "New in the last " << st.since << " (" << box.news.size() << ")\n";
-    for (const auto& n : box.news)
-      std::cout << "  " << n.by.name << (n.what == "answer" ? " answered " : " has seen ") << n.thread.id.substr(0, 8)
-                << " \"" << firstLine(n.thread.body) << "\""
-                << (n.what == "answer" ? ": " + firstLine(n.body) : std::string()) << "  (" << store::formatTimestamp(n.at)
-                << ")\n";
-    std::cout << "Reminders due (" << box.reminders.size() << ")\n";
-    for (const auto& r : box.reminders) printReminderLine(*s, r, store::nowMillis());
+    printInbox(*s, box, st.since);
     return 0;
   });
 

@@ -12,6 +12,7 @@ class App;
 namespace tacit::store {
 class Store;
 struct Anchor;
+struct Inbox;
 }  // namespace tacit::store
 namespace tacit::anchor {
 struct Location;
@@ -28,6 +29,9 @@ store::Anchor captureAnchor(store::Store& s, const std::string& spec, const std:
 std::string firstLine(const std::string& text, size_t max = 60);
 // "src/a.cpp:12-14", with the status when not exact ("(moved)").
 std::string placeText(const anchor::Location& at);
+
+// `tacit inbox` as people read it; `since` names how recent the news is ("7d").
+void printInbox(store::Store& s, const store::Inbox& box, const std::string& since);
 
 // Registers the subcommands on `app`. After app.parse(), run() executes the
 // one that was given and returns the exit status, or -1 when none of them was.

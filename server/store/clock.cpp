@@ -153,6 +153,8 @@ bool setNow(int64_t unixMillis) {
   return true;
 }
 
+void freezeClock(int64_t unixMillis) { injected().store(unixMillis); }
+
 int64_t parseDuration(const std::string& text) {
   auto bad = [&]() -> int64_t {
     throw StoreError("expected a duration such as 10m, 1h30m, 12h or 7d, got \"" + text + "\"");

@@ -16,6 +16,9 @@ int64_t nowMillis();
 bool clockIsInjected();
 // Moves the injected clock; ignored (returns false) when it is the real one.
 bool setNow(int64_t unixMillis);
+// Injects the clock at `unixMillis` from now on (`tacit demo`, which plays
+// time forward in its own throwaway repositories).
+void freezeClock(int64_t unixMillis);
 
 // "90s", "10m", "12h", "7d", "2w" and sums of them ("1h30m") → milliseconds;
 // StoreError otherwise.

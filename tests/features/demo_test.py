@@ -32,10 +32,21 @@ class Demo(unittest.TestCase):
         for expected in ["⟪1 note⟫", "⟪1 lesson⟫", "⟪1 question⟫",
                          "   3 │ TAX_RATE = 0.2   ‹note: Tax is 20% everywhere we sell; finance o…›",
                          "     │ ⓘ Question for you from Bob: Is quantity ever fractional (sold by weight)?",
-                         "**Question** · Ada · just now · answered · seen by Bob · 1 reply",
-                         "> **Bob** (answer, just now): No: `max(0, ...)` keeps it at zero.",
+                         "**Question** · Ada · 21 minutes ago · answered · seen by Bob · 1 reply",
+                         "> **Bob** (answer, 14 minutes ago): No: `max(0, ...)` keeps it at zero.",
                          "fetched 3 new event(s) from origin",
-                         "Tax is 20% everywhere we sell; finance owns this number.  (note · Ada, line 3)"]:
+                         "Tax is 20% everywhere we sell; finance owns this number.  (note · Ada, line 3)",
+                         # the reminder, ten minutes later: asked with actions, and a diagnostic on its lines
+                         "  Reminder: Add a test: a coupon larger than the total — shop/cart.py:11\n"
+                         "  [Open] [Snooze 10 min] [Done]",
+                         "  11 │ def apply_coupon(total, coupon):   ‹2 threads: Can a coupon bring the total b…›\n"
+                         "     │ ⓘ Reminder: Add a test: a coupon larger than the total",
+                         # the walkthrough's chapters, played from lenses
+                         "(2 chapters)",
+                         "⟪Walkthrough: How the cart totals an order · 1/2⟫\n     │ ⟪next ▸⟫",
+                         "⟪Walkthrough: How the cart totals an order · 2/2⟫\n     │ ⟪◂ previous⟫",
+                         # the inbox
+                         "For you (1)", "New in the last 7d (2)", "Bob has seen", "Reminders due (1)"]:
             self.assertIn(expected, text)
         self.assertRegex(text, r"[0-9a-f]{8}  question  answered  shop/cart.py:11  Can a coupon")
         folder = re.search(r"\(in (/\S+)\)", text).group(1)
