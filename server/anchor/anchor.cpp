@@ -91,10 +91,6 @@ double similarity(const Tokens& a, const Tokens& b) {
   return 2.0 * static_cast<double>(common) / static_cast<double>(a.size() + b.size());
 }
 
-bool isBinary(std::string_view content) {
-  return content.substr(0, 8000).find('\0') != std::string_view::npos;
-}
-
 std::string joined(const std::vector<std::string_view>& lines, size_t from, size_t to) {
   std::string out;
   for (size_t i = from; i < to && i < lines.size(); ++i) out += lines[i];
@@ -355,6 +351,8 @@ std::vector<std::string_view> splitLines(std::string_view content) {
   }
   return lines;
 }
+
+bool isBinary(std::string_view content) { return content.substr(0, 8000).find('\0') != std::string_view::npos; }
 
 std::optional<Recorded> record(std::string_view path, std::string_view commit, std::string_view content,
                                uint32_t startLine, uint32_t endLine) {

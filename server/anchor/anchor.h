@@ -53,6 +53,10 @@ struct Recorded {
 // keeps its '\n'; a last line without one is still a line.
 std::vector<std::string_view> splitLines(std::string_view content);
 
+// Is `content` binary, as git decides it (a NUL byte in the first 8000)?
+// Threads are anchored on lines of text only.
+bool isBinary(std::string_view content);
+
 // Records lines [start, end] of `content` (the file at `path` as read at
 // `commit`). nullopt when the range is past the end of the file.
 std::optional<Recorded> record(std::string_view path, std::string_view commit, std::string_view content,

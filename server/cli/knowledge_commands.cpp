@@ -108,6 +108,7 @@ store::Anchor captureAnchor(store::Store& s, const std::string& spec, const std:
     if (!file) throw StoreError("no such file at " + rev + ": " + anchor.path);
     content = std::move(*file);
   }
+  if (anchor::isBinary(content)) throw StoreError(anchor.path + " is a binary file: threads go on lines of text");
   auto recorded = anchor::record(anchor.path, anchor.commit, content, lines.start, lines.end);
   if (!recorded)
     throw StoreError("lines past the end of the file: " + anchor.path + " has " +

@@ -155,6 +155,7 @@ store::Anchor Knowledge::anchorIn(const std::string& uri, const std::string& tex
   store(uri);
   const std::string path = relativePath(uri);
   const std::string now = head();
+  if (anchor::isBinary(text)) throw std::runtime_error(path + " is a binary file: threads go on lines of text");
   auto recorded = anchor::record(path, now.empty() ? std::string(40, '0') : now, text, startLine, endLine);
   if (!recorded) throw std::runtime_error("lines past the end of " + path);
   return store::fromRecorded(*recorded);

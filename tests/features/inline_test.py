@@ -260,6 +260,67 @@ class Inline(unittest.TestCase):
             self.assertNotIn("\n", response["error"]["message"])
         self.assertEqual(self.stored(), [])
 
+    def test_orphaned_outside_and_binary_are_honest(self):
+        """A thread whose code was deleted stays listed where it was last seen;
+        a document outside the repository and a binary file get empty answers
+        or one clear error, and nothing is stored."""
+        created = self.command("tacit.addNote", [{"uri": self.uri, "startLine": 3, "endLine": 4,
+                                                  "body": "The cache is per process."}])
+        note = created["result"]["id"]
+        # The lines go away in a commit.
+        with open(os.path.join(self.repo, "src", "shop.py"), "w") as f:
+            f.write("def total(items):\n    return sum(i.price for i in items)\n")
+        git(self.repo, "commit", "-q", "-am", "no cache")
+        listed = self.stored()
+        self.assertEqual([(t["id"], t["location"]["status"], t["location"]["path"], t["location"]["start_line"])
+                          for t in listed], [(note, "orphaned", "src/shop.py", 4)])
+        short = subprocess.run([TACIT, "show", note[:8]], cwd=self.repo, env=self.env, capture_output=True,
+                               text=True, check=True).stdout
+        self.assertIn("at src/shop.py:4-5 (orphaned)", short)
+        # The editor has the new text: the thread is orphaned there too, at the last place seen.
+        text = "def total(items):\n    return sum(i.price for i in items)\n"
+        self.client.notify("textDocument/didChange", {"textDocument": {"uri": self.uri, "version": 2},
+                                                     "contentChanges": [{"text": text}]})
+        self.client.notify("textDocument/didSave", {"textDocument": {"uri": self.uri}})
+        threads = self.request("tacit/threads", {"textDocument": {"uri": self.uri}})["threads"]
+        self.assertEqual([(t["id"], t["status"]) for t in threads], [(note, "orphaned")])
+
+        # A document outside the repository: nothing to show, a clear error to write.
+        outside = os.path.join(self.dir, "elsewhere.py")
+        with open(outside, "w") as f:
+            f.write("x = 1\n")
+        uri = "file://" + outside
+        self.client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "python", "version": 1, "text": "x = 1\n"}})
+        self.assertEqual(self.request("textDocument/codeLens", {"textDocument": {"uri": uri}}), [])
+        self.assertIsNone(self.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                              "position": {"line": 0, "character": 0}}))
+        self.assertEqual(self.request("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0},
+                                                    "end": {"line": 0, "character": 1}},
+            "context": {"diagnostics": []}}), [])
+        response = self.command("tacit.addNote", [{"uri": uri, "startLine": 0, "endLine": 0, "body": "x"}])
+        self.assertEqual(response["error"]["code"], -32803)
+        self.assertIn("not in the repository", response["error"]["message"])
+
+        # A binary file in the repository.
+        with open(os.path.join(self.repo, "logo.bin"), "wb") as f:
+            f.write(b"\x89PNG\r\n\x00\x00\x00\rIHDR\n")
+        git(self.repo, "add", "logo.bin")
+        git(self.repo, "commit", "-q", "-m", "logo")
+        p = subprocess.run([TACIT, "note", "add", "logo.bin:1", "-m", "x"], cwd=self.repo, env=self.env,
+                           capture_output=True, text=True)
+        self.assertEqual((p.returncode, p.stdout, p.stderr),
+                         (1, "", "tacit: logo.bin is a binary file: threads go on lines of text\n"))
+        uri = "file://" + os.path.join(self.repo, "logo.bin")
+        self.client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "plaintext", "version": 1, "text": "\u0089PNG\r\n\u0000\u0000\n"}})
+        self.assertEqual(self.request("textDocument/codeLens", {"textDocument": {"uri": uri}}), [])
+        response = self.command("tacit.addNote", [{"uri": uri, "startLine": 0, "endLine": 0, "body": "x"}])
+        self.assertEqual(response["error"]["code"], -32803)
+        self.assertIn("logo.bin is a binary file", response["error"]["message"])
+        self.assertEqual([t["id"] for t in self.stored()], [note])
+
 
 if __name__ == "__main__":
     TACIT = os.path.abspath(sys.argv.pop(1))
