@@ -9,7 +9,9 @@
 #include "server/git/handles.h"
 #include "server/host/knowledge.h"
 #include "server/store/clock.h"
+#include "server/store/event_log.h"
 #include "server/store/locations.h"
+#include "server/store/personal.h"
 
 #include <git2.h>
 
@@ -94,6 +96,7 @@ struct NewThreadArguments {
   std::string body;
   bool lesson = false, isPrivate = false;
   std::vector<std::string> to;
+  std::optional<std::string> sendAt;  // ask: send later (a time as people write it)
 };
 
 NewThreadArguments decodeNewThread(const json& arguments) {
@@ -116,6 +119,7 @@ NewThreadArguments decodeNewThread(const json& arguments) {
   r.optional("private", isPrivate);
   a.lesson = lesson.value_or(false);
   a.isPrivate = isPrivate.value_or(false);
+  r.optional("sendAt", a.sendAt);
   std::optional<std::vector<std::string>> to;
   r.optional("to", to);
   if (to)
@@ -365,6 +369,18 @@ class Threads final : public Extension {
     auto text = api_->documentText(a.uri);
     if (!knowledge || !text) throw std::runtime_error("document is not open: " + a.uri);
     if (!question && !a.to.empty()) throw DecodeError("params.arguments[0].to: only a question has recipients");
+    if (!question && a.sendAt) throw DecodeError("params.arguments[0].sendAt: only a question is sent later");
+    std::optional<int64_t> sendAt;
+    if (a.sendAt) {
+      if (a.isPrivate) throw DecodeError("params.arguments[0].sendAt: a private question is never sent");
+      const int64_t now = store::nowMillis();
+      try {
+        sendAt = store::parseTime(*a.sendAt, now);
+      } catch (const store::StoreError& e) {
+        throw DecodeError(std::string("params.arguments[0].sendAt: ") + e.what());
+      }
+      if (*sendAt <= now) throw DecodeError("params.arguments[0].sendAt: " + *a.sendAt + " is in the past");
+    }
     store::Store::NewThread t;
     t.kind = question ? store::ThreadKind::Question : a.lesson ? store::ThreadKind::Lesson : store::ThreadKind::Note;
     t.body = a.body;
@@ -374,6 +390,12 @@ class Threads final : public Extension {
     if (question) {
       // The answerer needs no back-and-forth: what was asked about, where.
       if (store::Store* s = api_->store()) t.context = s->questionContext(t.anchor);
+    }
+    if (sendAt) {  // kept private until then; the reminders extension sends it
+      store::Store* s = api_->store();
+      if (!s) throw std::runtime_error("no knowledge store: the workspace is not in a git repository");
+      const auto q = store::scheduleQuestion(*s, t, *sendAt);
+      return {{"id", q.id}, {"sendAt", store::formatTimestamp(q.sendAt)}};
     }
     std::string id = api_->createThread(t);
     return {{"id", id}};

@@ -265,21 +265,6 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
       if (std::find(t.assignees.begin(), t.assignees.end(), r) == t.assignees.end()) t.assignees.push_back(r);
     t.anchor = captureAnchor(*s, st.spec, st.rev);
     t.context = s->questionContext(t.anchor);
-    if (sendAt) {
-      // Send later: kept in the private store with the id it will have.
-      store::Scheduled q;
-      q.id = store::newId();
-      q.createdAt = now;
-      q.sendAt = *sendAt;
-      q.question = t;
-      q.question.id = q.id;
-      store::updatePersonal(*s, "tacit: schedule " + q.id.substr(0, 12), [&](store::Personal& p) { p.outbox.push_back(q); });
-      std::cout << q.id << "\n" << std::flush;
-      if (::isatty(STDERR_FILENO))
-        std::cerr << "tacit: will be sent " << store::formatLocalTime(*sendAt, now) << " ("
-                  << store::relativeTime(*sendAt, now) << "); tacit send " << q.id.substr(0, 8) << " sends it now\n";
-      return 0;
-    }
     // Asked before? Answered questions like this one, on stderr, for a person
     // at a terminal (or with --similar); scripts are not disturbed.
     const bool hint = st.similar || ::isatty(STDERR_FILENO);
@@ -289,6 +274,15 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
         if (r.isAnswer) answer = r.body;
       std::cerr << "tacit: asked before? " << hit.thread.id.substr(0, 8) << " \"" << firstLine(hit.thread.body)
                 << "\"" << (answer.empty() ? std::string(" (resolved)") : " answered: " + firstLine(answer)) << "\n";
+    }
+    if (sendAt) {
+      // Send later: kept in the private store with the id it will have.
+      const auto q = store::scheduleQuestion(*s, t, *sendAt);
+      std::cout << q.id << "\n" << std::flush;
+      if (::isatty(STDERR_FILENO))
+        std::cerr << "tacit: will be sent " << store::formatLocalTime(*sendAt, now) << " ("
+                  << store::relativeTime(*sendAt, now) << "); tacit send " << q.id.substr(0, 8) << " sends it now\n";
+      return 0;
     }
     std::string id = s->createThread(t);
     std::cout << id << "\n" << std::flush;

@@ -203,6 +203,25 @@ Reminder finishReminder(Store& store, const std::string& prefix, int64_t now) {
   return out;
 }
 
+Scheduled scheduleQuestion(Store& store, Store::NewThread question, int64_t sendAt) {
+  const int64_t now = nowMillis();
+  if (question.isPrivate) throw StoreError("a question sent later goes to the team; it cannot be private");
+  if (sendAt <= now) throw StoreError("the time to send it is in the past: " + formatTimestamp(sendAt));
+  Scheduled q;
+  q.id = newId();
+  q.createdAt = now;
+  q.sendAt = sendAt;
+  q.question = std::move(question);
+  q.question.id = q.id;
+  updatePersonal(store, "tacit: schedule " + q.id.substr(0, 12), [&](Personal& p) {
+    const auto waiting = std::count_if(p.outbox.begin(), p.outbox.end(), [](const Scheduled& x) { return x.sentAt == 0; });
+    if (static_cast<size_t>(waiting) >= kMaxReminders)
+      throw StoreError("too many questions waiting to be sent (" + std::to_string(waiting) + ")");
+    p.outbox.push_back(q);
+  });
+  return q;
+}
+
 anchor::Location reminderPlace(Store& store, const Reminder& r) {
   if (!r.thread.empty()) {
     auto t = store.index().get(r.thread);

@@ -78,6 +78,10 @@ Reminder snoozeReminder(Store& store, const std::string& prefix, int64_t until);
 // Marks it done at `now`.
 Reminder finishReminder(Store& store, const std::string& prefix, int64_t now);
 
+// Keeps `question` in the outbox until `sendAt` (which must be in the
+// future; a private question cannot be scheduled), with the id it will have.
+Scheduled scheduleQuestion(Store& store, Store::NewThread question, int64_t sendAt);
+
 // Where a reminder's lines are now, in the work tree (or, given `text`, in
 // the file at `path` as an editor holds it): its thread's place, or its own
 // anchor located. Orphaned with an empty path when its thread is gone.

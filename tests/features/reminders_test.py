@@ -318,6 +318,29 @@ class Reminders(unittest.TestCase):
         p = self.run_tacit("send", qid[:8], check=False, minute=31)
         self.assertEqual(p.stderr.strip(), f"tacit: question {qid[:8]} was already sent")
 
+    def test_ask_from_the_editor_to_send_later(self):
+        client = self.serve()
+        base = {"uri": self.uri, "startLine": 2, "endLine": 3, "body": "Who calls this?", "to": ["bob@example.com"]}
+        for extra, message in [({"sendAt": "someday"}, "sendAt: "), ({"sendAt": "2020-01-01"}, "is in the past"),
+                               ({"sendAt": "1h", "private": True}, "a private question is never sent")]:
+            response = self.command(client, "tacit.ask", dict(base, **extra))
+            self.assertEqual(response["error"]["code"], -32602, response)
+            self.assertIn(message, response["error"]["message"])
+        response = self.command(client, "tacit.addNote", dict(base, to=None, sendAt="1h"))
+        self.assertIn("only a question is sent later", response["error"]["message"])
+        self.assertEqual(json.loads(self.tacit("scheduled", "--json")), [])
+
+        created = self.command(client, "tacit.ask", dict(base, sendAt="tomorrow 08:30"))["result"]
+        self.assertEqual(created["sendAt"], "2026-12-01T08:30:00.000Z")
+        self.assertEqual(self.tacit("list"), "")
+        [q] = json.loads(self.tacit("scheduled", "--json"))
+        self.assertEqual((q["id"], q["question"]["anchor"]["start_line"], q["question"]["context"]["snippet"]),
+                         (created["id"], 3, "line 3\nline 4\n"))
+        self.set_clock(client, 23 * 60 + 30)
+        [t] = json.loads(self.tacit("list", "--json", minute=23 * 60 + 30))
+        self.assertEqual((t["id"], t["body"], t["created_at"]), (created["id"], "Who calls this?",
+                                                                 "2026-12-01T08:30:00.000Z"))
+
     def test_a_question_due_while_no_server_ran_goes_out_at_start_or_sync(self):
         first = self.tacit("ask", "a.txt:4", "-m", "First?", "--send-at", "10m")
         second = self.tacit("ask", "a.txt:5", "-m", "Second?", "--send-at", "20m")
