@@ -4,6 +4,7 @@
 #include <chrono>
 #include <set>
 
+#include "extensions/builtin/common.h"
 #include "protocol/decode.h"
 #include "server/host/knowledge.h"
 #include "server/host/scheduler.h"
@@ -36,20 +37,6 @@ const char* const kDone = "tacit.done";
 const char* const kOpen = "Open";
 const char* const kSnoozeAction = "Snooze 10 min";
 const char* const kDoneAction = "Done";
-
-std::string cut(const std::string& text, size_t max) {
-  std::string line = text.substr(0, text.find('\n'));
-  if (line.size() <= max) return line;
-  size_t at = max;
-  while (at > 0 && (static_cast<unsigned char>(line[at]) & 0xC0) == 0x80) --at;  // not inside a character
-  return line.substr(0, at) + "…";
-}
-
-// Commands take one object (tacit.reminders also nothing).
-const json& oneObject(const json& arguments) {
-  if (!arguments.is_array() || arguments.size() != 1) throw DecodeError("params.arguments: expected one object");
-  return arguments[0];
-}
 
 // `in` or `at` of a command's object, as store::dueTime wants them.
 int64_t dueArgument(const ObjectReader& r, int64_t now, const char* what, std::optional<int64_t> fallback) {
@@ -105,31 +92,17 @@ class Reminders final : public Extension {
   }
 
   void executeCommand(const std::string& command, const json& arguments, Done<CommandResult> done) override {
-    auto failed = [&](rpc::ErrorCode code, const std::string& message) {
-      done({nullptr, rpc::Error{code, message}});
-    };
-    try {
-      json result;
-      if (command == kRemind) result = remind(arguments);
-      else if (command == kList) result = list(arguments);
-      else if (command == kSnoozeCommand) result = snooze(arguments);
-      else if (command == kDone) result = finish(arguments);
-      else return failed(rpc::ErrorCode::InvalidParams, "unknown command: " + command);
-      done({std::move(result), std::nullopt});
-    } catch (const DecodeError& e) {
-      failed(rpc::ErrorCode::InvalidParams, e.what());
-    } catch (const std::exception& e) {
-      failed(rpc::ErrorCode::RequestFailed, e.what());
-    }
+    answerCommand(done, [&] {
+      if (command == kRemind) return remind(arguments);
+      if (command == kList) return list(arguments);
+      if (command == kSnoozeCommand) return snooze(arguments);
+      if (command == kDone) return finish(arguments);
+      throw DecodeError("unknown command: " + command);
+    });
   }
 
  private:
-  store::Store& store() {
-    store::Store* s = api_->store();
-    if (!s) throw std::runtime_error("no knowledge store: the workspace is not in a git repository");
-    s->refresh();
-    return *s;
-  }
+  store::Store& store() { return refreshedStore(*api_); }
 
   // [{thread, in|at, text?}] or [{uri, startLine, endLine?, in|at, text?}]
   // (lines 0-based) → the reminder, as `tacit reminders --json`.
@@ -279,8 +252,8 @@ class Reminders final : public Extension {
   std::string describe(store::Store& s, const store::Reminder& r, const anchor::Location& at) {
     std::string title;
     if (!r.thread.empty())
-      if (auto t = s.index().get(r.thread)) title = cut(t->body, 80);
-    std::string what = r.text.empty() ? (title.empty() ? std::string("(no text)") : title) : cut(r.text, 200);
+      if (auto t = s.index().get(r.thread)) title = firstLine(t->body, 80);
+    std::string what = r.text.empty() ? (title.empty() ? std::string("(no text)") : title) : firstLine(r.text, 200);
     std::string out = "Reminder: " + what;
     if (!at.path.empty()) out += " — " + at.path + ":" + std::to_string(at.startLine);
     if (!r.text.empty() && !title.empty()) out += " (“" + title + "”)";

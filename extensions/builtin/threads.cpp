@@ -3,6 +3,7 @@
 #include <chrono>
 #include <map>
 
+#include "extensions/builtin/common.h"
 #include "protocol/tacit.h"
 #include "server/anchor/anchor.h"
 #include "server/documents/position_encoding.h"
@@ -61,16 +62,6 @@ std::string age(int64_t unixMillis) {
   if (s < 86400 * 60) return plural(s / 86400, "day");
   if (s < 86400 * 730) return plural(s / (86400 * 30), "month");
   return plural(s / (86400 * 365), "year");
-}
-
-std::string firstLine(const std::string& text, size_t max = 60) {
-  std::string line = text.substr(0, text.find('\n'));
-  if (line.size() > max) {
-    size_t cut = max;
-    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
-    line = line.substr(0, cut) + "…";
-  }
-  return line;
 }
 
 // Markdown shown as text: no raw HTML, no command links (DESIGN.md, security).
@@ -255,21 +246,14 @@ class Threads final : public Extension {
   }
 
   void executeCommand(const std::string& command, const json& arguments, Done<CommandResult> done) override {
-    auto failed = [&](rpc::ErrorCode code, const std::string& message) {
-      done({nullptr, rpc::Error{code, message}});
-    };
-    try {
-      if (command == "tacit.moveThread") return done({moveThread(arguments), std::nullopt});
+    answerCommand(done, [&] {
+      if (command == "tacit.moveThread") return moveThread(arguments);
       if (command == "tacit.addNote" || command == "tacit.ask")
-        return done({createThread(decodeNewThread(arguments), command == "tacit.ask"), std::nullopt});
-      if (auto verb = threadVerb(command)) return done({apply(*verb, arguments), std::nullopt});
-      if (command == "tacit.similarQuestions") return done({similarQuestions(arguments), std::nullopt});
-      failed(rpc::ErrorCode::InvalidParams, "unknown command: " + command);
-    } catch (const DecodeError& e) {
-      failed(rpc::ErrorCode::InvalidParams, e.what());
-    } catch (const std::exception& e) {
-      failed(rpc::ErrorCode::RequestFailed, e.what());
-    }
+        return createThread(decodeNewThread(arguments), command == "tacit.ask");
+      if (auto verb = threadVerb(command)) return apply(*verb, arguments);
+      if (command == "tacit.similarQuestions") return similarQuestions(arguments);
+      throw DecodeError("unknown command: " + command);
+    });
   }
 
   void event(std::string_view name, const json& params) override {

@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 
+#include "extensions/builtin/common.h"
 #include "protocol/decode.h"
 #include "server/host/knowledge.h"
 #include "server/store/event_log.h"
@@ -37,19 +38,6 @@ const char* const kPlay = "tacit.walkthrough.play";
 const char* const kNext = "tacit.walkthrough.next";
 const char* const kPrevious = "tacit.walkthrough.previous";
 const char* const kExport = "tacit.walkthrough.export";
-
-std::string cut(const std::string& text, size_t max) {
-  if (text.size() <= max) return text;
-  size_t at = max;
-  while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;  // not inside a character
-  return text.substr(0, at) + "…";
-}
-
-// Commands take one object.
-const json& oneObject(const json& arguments) {
-  if (!arguments.is_array() || arguments.size() != 1) throw DecodeError("params.arguments: expected one object");
-  return arguments[0];
-}
 
 std::optional<size_t> positionArgument(const ObjectReader& r, const char* key) {
   std::optional<uint32_t> value;
@@ -168,29 +156,27 @@ class Walkthroughs final : public Extension {
   }
 
   void executeCommand(const std::string& command, const json& arguments, Done<CommandResult> done) override {
-    auto failed = [&](rpc::ErrorCode code, const std::string& message) {
-      done({nullptr, rpc::Error{code, message}});
-    };
-    try {
-      if (command == kPlay || command == kNext || command == kPrevious) {
-        Played played = prepare(command, arguments);  // throws before `done` is handed on
-        return show(std::move(played), std::move(done));
-      }
-      json result;
-      if (command == kCreate) result = create(arguments);
-      else if (command == kAddChapter) result = addChapter(arguments);
-      else if (command == kMoveChapter) result = moveChapter(arguments);
-      else if (command == kRemoveChapter) result = removeChapter(arguments);
-      else if (command == kList) result = list(arguments);
-      else if (command == kShow) result = showOne(arguments);
-      else if (command == kExport) result = exportMarkdown(arguments);
-      else return failed(rpc::ErrorCode::InvalidParams, "unknown command: " + command);
-      done({std::move(result), std::nullopt});
-    } catch (const DecodeError& e) {
-      failed(rpc::ErrorCode::InvalidParams, e.what());
-    } catch (const std::exception& e) {
-      failed(rpc::ErrorCode::RequestFailed, e.what());
+    if (command == kPlay || command == kNext || command == kPrevious) {
+      // Prepared (or refused) at once; answered once the editor has shown it.
+      std::optional<Played> played;
+      answerCommand([&](const CommandResult& refused) { if (refused.error) done(refused); },
+                    [&] {
+                      played = prepare(command, arguments);
+                      return json();
+                    });
+      if (played) show(std::move(*played), std::move(done));
+      return;
     }
+    answerCommand(done, [&] {
+      if (command == kCreate) return create(arguments);
+      if (command == kAddChapter) return addChapter(arguments);
+      if (command == kMoveChapter) return moveChapter(arguments);
+      if (command == kRemoveChapter) return removeChapter(arguments);
+      if (command == kList) return list(arguments);
+      if (command == kShow) return showOne(arguments);
+      if (command == kExport) return exportMarkdown(arguments);
+      throw DecodeError("unknown command: " + command);
+    });
   }
 
   void event(std::string_view, const json&) override { cache_.reset(); }
@@ -220,12 +206,7 @@ class Walkthroughs final : public Extension {
     return *cache_;
   }
 
-  store::Store& store() {
-    store::Store* s = api_->store();
-    if (!s) throw std::runtime_error("no knowledge store: the workspace is not in a git repository");
-    s->refresh();
-    return *s;
-  }
+  store::Store& store() { return refreshedStore(*api_); }
 
   // The editor's text of a repository file, when it is open.
   store::OpenText openText(const store::Store& s) {

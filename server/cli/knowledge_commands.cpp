@@ -17,6 +17,7 @@
 #include "server/anchor/anchor.h"
 #include "server/cli/extensions.h"
 #include "server/cli/reminder_commands.h"
+#include "server/cli/verbs.h"
 #include "server/host/host.h"
 #include "server/git/handles.h"
 #include "server/store/event_log.h"
@@ -196,7 +197,7 @@ void printInbox(store::Store& s, const store::Inbox& box, const std::string& sin
 
 struct KnowledgeCommands::State {
   CLI::App* app = nullptr;
-  std::vector<std::pair<CLI::App*, std::function<int()>>> commands;
+  Verbs commands;
 
   // Options, one set shared by the verbs (CLI11 binds them by reference).
   std::string spec, message, rev, id, query, path, kind, state, to, remote = "origin";
@@ -205,11 +206,6 @@ struct KnowledgeCommands::State {
   std::string since = "7d", sendAt;
   bool similar = false;
 
-  std::unique_ptr<store::Store> openStore() {
-    auto s = store::Store::open(fs::current_path().string());
-    s->refresh();
-    return s;
-  }
 };
 
 KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
@@ -226,7 +222,7 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
   noteAdd->add_flag("--private", st.isPrivate, "Keep it in this clone's private store, never shared");
   noteAdd->add_option("--at", st.rev, "Take the lines from this revision instead of the work tree");
   add(noteAdd, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     store::Store::NewThread t;
     t.kind = st.lesson ? store::ThreadKind::Lesson : store::ThreadKind::Note;
     t.body = st.message;
@@ -249,7 +245,7 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
   ask->add_option("--send-at", st.sendAt,
                   "Keep it private until TIME, then send it (10m, 2h, tomorrow 09:00, RFC 3339)");
   add(ask, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     const int64_t now = store::nowMillis();
     std::optional<int64_t> sendAt;
     if (!st.sendAt.empty()) {
@@ -295,7 +291,7 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
   inboxCmd->add_option("--since", st.since, "News (answers, acknowledgements) this recent: 30m, 12h, 7d")
       ->capture_default_str();
   add(inboxCmd, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     const std::string me = s->identity().email;
     store::Inbox box = store::inbox(*s, me, store::sinceNow(store::parseDuration(st.since)));
     if (st.asJson) {
@@ -310,7 +306,7 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
   similar->add_option("text", st.query, "The question you are about to ask")->required();
   similar->add_flag("--json", st.asJson, "JSON output (docs/cli.md)");
   add(similar, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     Placer place(*s, "");
     json out = json::array();
     for (const auto& hit : s->index().similarAnswered(st.query, 10)) {
@@ -346,7 +342,7 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
     cmd->add_option("id", st.id, "Thread id, or a unique prefix of at least 4 characters")->required();
     if (verb.needsMessage) cmd->add_option("-m,--message", st.message, "The text (Markdown)")->required();
     add(cmd, [&st, &verb] {
-      auto s = st.openStore();
+      auto s = openStore();
       std::string id = s->index().resolve(st.id);
       json payload = verb.payload;
       if (verb.needsMessage) payload["body"] = st.message;
@@ -366,7 +362,7 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
   list->add_option("--to", st.to, "Only questions to this email, or \"me\"");
   list->add_option("--at", st.rev, "Show locations at this revision");
   add(list, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     store::ThreadFilter filter;
     // --path is where a thread is now (after renames and moves), so it
     // filters located threads rather than the index's recorded paths.
@@ -392,7 +388,7 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
   show->add_flag("--json", st.asJson, "JSON output (docs/cli.md)");
   show->add_option("--at", st.rev, "Show the location at this revision");
   add(show, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     auto t = s->index().get(s->index().resolve(st.id));
     Placer place(*s, st.rev);
     anchor::Location at = place(*t);
@@ -406,7 +402,7 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
   move->add_option("location", st.spec, "PATH:START[-END], lines 1-based and inclusive")->required();
   move->add_option("--at", st.rev, "Take the lines from this revision instead of the work tree");
   add(move, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     std::string id = s->index().resolve(st.id);
     json payload = {{"anchor", store::toJson(captureAnchor(*s, st.spec, st.rev))}};
     std::string eventId = s->addEvent(id, store::EventType::Reanchor, payload);
@@ -420,7 +416,7 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
   search->add_flag("--json", st.asJson, "JSON output (docs/cli.md)");
   search->add_option("--at", st.rev, "Show locations at this revision");
   add(search, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     auto hits = s->index().search(st.query, 50);
     Placer place(*s, st.rev);
     if (st.asJson) {
@@ -441,7 +437,7 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
   auto* sync = app.add_subcommand("sync", "Fetch teammates' knowledge, index it, push yours (git fetch/push)");
   sync->add_option("--remote", st.remote, "The git remote")->capture_default_str();
   add(sync, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     // Questions scheduled to be sent by now go out with this sync.
     const auto sent = store::sendDue(*s, store::nowMillis());
     if (!sent.empty()) std::cout << "sent " << sent.size() << " scheduled question(s)\n";
@@ -459,17 +455,6 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
 
 KnowledgeCommands::~KnowledgeCommands() { delete state_; }
 
-int KnowledgeCommands::run() {
-  for (auto& [cmd, fn] : state_->commands) {
-    if (!cmd->parsed()) continue;
-    try {
-      return fn();
-    } catch (const std::exception& e) {
-      std::cerr << "tacit: " << e.what() << "\n";
-      return 1;
-    }
-  }
-  return -1;
-}
+int KnowledgeCommands::run() { return runVerbs(state_->commands); }
 
 }  // namespace tacit::cli

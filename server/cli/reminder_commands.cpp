@@ -11,6 +11,7 @@
 
 #include "server/cli/extensions.h"
 #include "server/cli/knowledge_commands.h"
+#include "server/cli/verbs.h"
 #include "server/host/host.h"
 #include "server/store/clock.h"
 #include "server/store/event.h"
@@ -45,15 +46,10 @@ void printReminderLine(store::Store& s, const store::Reminder& r, int64_t now) {
 }
 
 struct ReminderCommands::State {
-  std::vector<std::pair<CLI::App*, std::function<int()>>> commands;
+  Verbs commands;
   std::string target, id, in, at, message;
   bool asJson = false, all = false;
 
-  std::unique_ptr<store::Store> openStore() {
-    auto s = store::Store::open(fs::current_path().string());
-    s->refresh();
-    return s;
-  }
 };
 
 ReminderCommands::ReminderCommands(CLI::App& app) : state_(new State()) {
@@ -66,7 +62,7 @@ ReminderCommands::ReminderCommands(CLI::App& app) : state_(new State()) {
   remind->add_option("--at", st.at, "At this time: 17:00, tomorrow 09:00, monday, 2026-12-01 09:00, RFC 3339");
   remind->add_option("-m,--message", st.message, "What to remember");
   add(remind, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     const int64_t now = store::nowMillis();
     store::Reminder r;
     r.dueAt = store::dueTime(st.in, st.at, now, "remind");
@@ -85,7 +81,7 @@ ReminderCommands::ReminderCommands(CLI::App& app) : state_(new State()) {
   list->add_flag("--all", st.all, "Include the reminders marked done");
   list->add_flag("--json", st.asJson, "JSON output (schema in docs/cli.md)");
   add(list, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     const int64_t now = store::nowMillis();
     auto p = store::readPersonal(*s);
     std::stable_sort(p.reminders.begin(), p.reminders.end(),
@@ -108,7 +104,7 @@ ReminderCommands::ReminderCommands(CLI::App& app) : state_(new State()) {
   snooze->add_option("--in", st.in, "For this long: 10m, 1h, 1d");
   snooze->add_option("--at", st.at, "Until this time: 17:00, tomorrow 09:00, ...");
   add(snooze, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     const int64_t now = store::nowMillis();
     const int64_t until = st.in.empty() && st.at.empty() ? now + 10 * 60'000 : store::dueTime(st.in, st.at, now, "snooze");
     const std::string id = store::snoozeReminder(*s, st.id, until).id;
@@ -119,7 +115,7 @@ ReminderCommands::ReminderCommands(CLI::App& app) : state_(new State()) {
   auto* done = app.add_subcommand("done", "Mark a reminder done");
   done->add_option("id", st.id, "Reminder id or unique prefix")->required();
   add(done, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     const int64_t now = store::nowMillis();
     const std::string id = store::finishReminder(*s, st.id, now).id;
     std::cout << "done " << id.substr(0, 8) << "\n";
@@ -130,7 +126,7 @@ ReminderCommands::ReminderCommands(CLI::App& app) : state_(new State()) {
   scheduled->add_flag("--all", st.all, "Include those already sent");
   scheduled->add_flag("--json", st.asJson, "JSON output (schema in docs/cli.md)");
   add(scheduled, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     const int64_t now = store::nowMillis();
     json out = json::array();
     for (const auto& q : store::readPersonal(*s).outbox) {
@@ -153,7 +149,7 @@ ReminderCommands::ReminderCommands(CLI::App& app) : state_(new State()) {
   auto* send = app.add_subcommand("send", "Send a scheduled question now");
   send->add_option("id", st.id, "Its id or unique prefix")->required();
   add(send, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     auto p = store::readPersonal(*s);
     const auto& q = store::findScheduled(p, st.id);
     if (q.sentAt != 0) throw StoreError("question " + q.id.substr(0, 8) + " was already sent");
@@ -170,7 +166,7 @@ ReminderCommands::ReminderCommands(CLI::App& app) : state_(new State()) {
   auto* cancel = app.add_subcommand("cancel", "Cancel a scheduled question (it is never sent)");
   cancel->add_option("id", st.id, "Its id or unique prefix")->required();
   add(cancel, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     std::string id;
     store::updatePersonal(*s, "tacit: cancel " + st.id, [&](store::Personal& p) {
       auto& q = store::findScheduled(p, st.id);
@@ -185,17 +181,6 @@ ReminderCommands::ReminderCommands(CLI::App& app) : state_(new State()) {
 
 ReminderCommands::~ReminderCommands() { delete state_; }
 
-int ReminderCommands::run() {
-  for (auto& [cmd, fn] : state_->commands) {
-    if (!cmd->parsed()) continue;
-    try {
-      return fn();
-    } catch (const std::exception& e) {
-      std::cerr << "tacit: " << e.what() << "\n";
-      return 1;
-    }
-  }
-  return -1;
-}
+int ReminderCommands::run() { return runVerbs(state_->commands); }
 
 }  // namespace tacit::cli

@@ -10,6 +10,7 @@
 
 #include "server/cli/extensions.h"
 #include "server/cli/knowledge_commands.h"
+#include "server/cli/verbs.h"
 #include "server/host/host.h"
 #include "server/store/event_log.h"
 #include "server/store/locations.h"
@@ -51,17 +52,12 @@ size_t positionArgument(int64_t value, const char* what) {
 }  // namespace
 
 struct WalkthroughCommands::State {
-  std::vector<std::pair<CLI::App*, std::function<int()>>> commands;
+  Verbs commands;
   std::string id, title, message, spec, rev, note, chapter, output;
   std::optional<int64_t> position;
   int64_t to = 0;
   bool asJson = false, deleteNote = false;
 
-  std::unique_ptr<store::Store> openStore() {
-    auto s = store::Store::open(fs::current_path().string());
-    s->refresh();
-    return s;
-  }
 };
 
 WalkthroughCommands::WalkthroughCommands(CLI::App& app) : state_(new State()) {
@@ -75,7 +71,7 @@ WalkthroughCommands::WalkthroughCommands(CLI::App& app) : state_(new State()) {
   create->add_option("title", st.title, "Its title (one line)")->required();
   create->add_option("-m,--message", st.message, "A description (Markdown)");
   add(create, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     auto plan = store::Walkthroughs::create(st.title, st.message);
     writePlan(*s, plan, [&] { std::cout << plan.subject << "\n"; });
     return 0;
@@ -90,7 +86,7 @@ WalkthroughCommands::WalkthroughCommands(CLI::App& app) : state_(new State()) {
   addChapter->add_option("--position", st.position, "Its position, 1-based (default: the last)");
   addChapter->add_option("--at", st.rev, "Take the lines from this revision instead of the work tree");
   add(addChapter, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     store::Walkthroughs walkthroughs(*s);
     auto w = walkthroughs.get(st.id);
     store::WalkthroughPlan plan;
@@ -120,7 +116,7 @@ WalkthroughCommands::WalkthroughCommands(CLI::App& app) : state_(new State()) {
   move->add_option("chapter", st.chapter, "The chapter: its position (1-based) or its note's id")->required();
   move->add_option("--to", st.to, "Its new position, 1-based")->required();
   add(move, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     store::Walkthroughs walkthroughs(*s);
     auto w = walkthroughs.get(st.id);
     auto plan = store::Walkthroughs::move(w, walkthroughs.position(w, st.chapter), positionArgument(st.to, "position"));
@@ -133,7 +129,7 @@ WalkthroughCommands::WalkthroughCommands(CLI::App& app) : state_(new State()) {
   remove->add_option("chapter", st.chapter, "The chapter: its position (1-based) or its note's id")->required();
   remove->add_flag("--delete", st.deleteNote, "Delete the chapter's note too (for everyone, on the next sync)");
   add(remove, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     store::Walkthroughs walkthroughs(*s);
     auto w = walkthroughs.get(st.id);
     auto plan = store::Walkthroughs::remove(w, walkthroughs.position(w, st.chapter), st.deleteNote);
@@ -144,7 +140,7 @@ WalkthroughCommands::WalkthroughCommands(CLI::App& app) : state_(new State()) {
   auto* list = wt->add_subcommand("list", "List the walkthroughs");
   list->add_flag("--json", st.asJson, "JSON output (docs/cli.md)");
   add(list, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     json out = json::array();
     for (const auto& w : store::Walkthroughs(*s).list()) {
       if (st.asJson) out.push_back(store::walkthroughSummaryJson(w));
@@ -160,7 +156,7 @@ WalkthroughCommands::WalkthroughCommands(CLI::App& app) : state_(new State()) {
   show->add_option("walkthrough", st.id, "Walkthrough id or unique prefix")->required();
   show->add_flag("--json", st.asJson, "JSON output (docs/cli.md)");
   add(show, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     store::Walkthroughs walkthroughs(*s);
     auto w = walkthroughs.get(st.id);
     std::vector<store::ChapterPlace> places;
@@ -203,7 +199,7 @@ WalkthroughCommands::WalkthroughCommands(CLI::App& app) : state_(new State()) {
   exportCmd->add_option("walkthrough", st.id, "Walkthrough id or unique prefix")->required();
   exportCmd->add_option("-o,--output", st.output, "Write to this file instead of stdout");
   add(exportCmd, [&st] {
-    auto s = st.openStore();
+    auto s = openStore();
     store::Walkthroughs walkthroughs(*s);
     const std::string md = walkthroughs.exportMarkdown(walkthroughs.get(st.id));
     if (st.output.empty()) {
@@ -221,17 +217,6 @@ WalkthroughCommands::WalkthroughCommands(CLI::App& app) : state_(new State()) {
 
 WalkthroughCommands::~WalkthroughCommands() { delete state_; }
 
-int WalkthroughCommands::run() {
-  for (auto& [cmd, fn] : state_->commands) {
-    if (!cmd->parsed()) continue;
-    try {
-      return fn();
-    } catch (const std::exception& e) {
-      std::cerr << "tacit: " << e.what() << "\n";
-      return 1;
-    }
-  }
-  return -1;
-}
+int WalkthroughCommands::run() { return runVerbs(state_->commands); }
 
 }  // namespace tacit::cli

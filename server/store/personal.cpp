@@ -179,28 +179,37 @@ Reminder addReminder(Store& store, Reminder r) {
   return r;
 }
 
-Reminder snoozeReminder(Store& store, const std::string& prefix, int64_t until) {
+namespace {
+
+// One reminder changed by `change` (which may refuse with StoreError), in
+// one compare-and-swap write; the reminder as written.
+Reminder changeReminder(Store& store, const std::string& prefix, const char* verb,
+                        const std::function<void(Reminder&)>& change) {
   Reminder out;
-  updatePersonal(store, "tacit: snooze " + prefix, [&](Personal& p) {
+  updatePersonal(store, std::string("tacit: ") + verb + " " + prefix, [&](Personal& p) {
     auto& r = findReminder(p, prefix);
-    if (r.doneAt != 0) throw StoreError("reminder " + r.id.substr(0, 8) + " is done");
-    r.dueAt = until;
-    r.deliveredAt = 0;
-    ++r.snoozes;
+    change(r);
     out = r;
   });
   return out;
 }
 
+}  // namespace
+
+Reminder snoozeReminder(Store& store, const std::string& prefix, int64_t until) {
+  return changeReminder(store, prefix, "snooze", [&](Reminder& r) {
+    if (r.doneAt != 0) throw StoreError("reminder " + r.id.substr(0, 8) + " is done");
+    r.dueAt = until;
+    r.deliveredAt = 0;
+    ++r.snoozes;
+  });
+}
+
 Reminder finishReminder(Store& store, const std::string& prefix, int64_t now) {
-  Reminder out;
-  updatePersonal(store, "tacit: done " + prefix, [&](Personal& p) {
-    auto& r = findReminder(p, prefix);
+  return changeReminder(store, prefix, "done", [&](Reminder& r) {
     if (r.doneAt != 0) throw StoreError("reminder " + r.id.substr(0, 8) + " is already done");
     r.doneAt = now;
-    out = r;
   });
-  return out;
 }
 
 Scheduled scheduleQuestion(Store& store, Store::NewThread question, int64_t sendAt) {

@@ -1,0 +1,43 @@
+#include "extensions/builtin/common.h"
+
+#include <stdexcept>
+
+#include "protocol/decode.h"
+
+namespace tacit::extensions {
+
+std::string cut(const std::string& text, size_t max) {
+  if (text.size() <= max) return text;
+  size_t at = max;
+  while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;  // not inside a character
+  return text.substr(0, at) + "…";
+}
+
+std::string firstLine(const std::string& text, size_t max) { return cut(text.substr(0, text.find('\n')), max); }
+
+const host::json& oneObject(const host::json& arguments) {
+  if (!arguments.is_array() || arguments.size() != 1)
+    throw protocol::DecodeError("params.arguments: expected one object");
+  return arguments[0];
+}
+
+store::Store& refreshedStore(host::HostApi& api) {
+  store::Store* s = api.store();
+  if (!s) throw std::runtime_error("no knowledge store: the workspace is not in a git repository");
+  s->refresh();
+  return *s;
+}
+
+void answerCommand(const host::Done<host::CommandResult>& done, const std::function<host::json()>& run) {
+  host::json result;
+  try {
+    result = run();
+  } catch (const protocol::DecodeError& e) {
+    return done({nullptr, rpc::Error{rpc::ErrorCode::InvalidParams, e.what()}});
+  } catch (const std::exception& e) {
+    return done({nullptr, rpc::Error{rpc::ErrorCode::RequestFailed, e.what()}});
+  }
+  done({std::move(result), std::nullopt});
+}
+
+}  // namespace tacit::extensions
