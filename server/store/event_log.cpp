@@ -2,8 +2,13 @@
 // unique_ptr, every libgit2 error becomes a one-line StoreError.
 #include "server/store/event_log.h"
 
+#include <fcntl.h>
 #include <git2.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <ctime>
 
@@ -237,11 +242,14 @@ git_oid writeLogTree(git_repository* repo, const git_tree* root, const NewEntrie
   return rootId;
 }
 
-// Exponential with jitter: contenders that collided once spread out instead
-// of colliding again in lockstep.
 // A process killed while it held a ref's lock leaves "<ref>.lock" behind, and
-// neither git nor libgit2 ever removes it. Locks are held for milliseconds,
-// so one this old is stale.
+// neither git nor libgit2 ever removes it. Tacit's own ref updates are also
+// serialised by an advisory lock (RefUpdateLock), which the kernel releases
+// when its holder dies: so while we hold it, a "<ref>.lock" is not a live
+// tacit writer's, and it is removed once older than this (time enough for a
+// foreign git process, such as pack-refs, to finish with it). The age alone
+// was not enough: a live writer whose fsync took seconds under load had its
+// lock removed, and the next writer's update was then overwritten.
 constexpr int64_t kStaleLockSeconds = 5;
 
 void removeStaleLock(git_repository* repo, const std::string& ref) {
@@ -253,6 +261,36 @@ void removeStaleLock(git_repository* repo, const std::string& ref) {
     TACIT_LOG(Warn) << "removed the stale lock " << lock << ", left by a process that died while writing";
 }
 
+// flock(2) on "<git common dir>/tacit-refs.flock" for the length of one ref
+// update by compare-and-swap (milliseconds: the objects are written before).
+// Without the file (a read-only repository) the update goes on unserialised;
+// libgit2's own lock still makes it atomic.
+class RefUpdateLock {
+ public:
+  explicit RefUpdateLock(git_repository* repo) {
+    const std::string path = std::string(git_repository_commondir(repo)) + "tacit-refs.flock";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) return;
+    while (::flock(fd_, LOCK_EX) != 0) {
+      if (errno == EINTR) continue;
+      ::close(fd_);
+      fd_ = -1;
+      return;
+    }
+  }
+  ~RefUpdateLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+  }
+  RefUpdateLock(const RefUpdateLock&) = delete;
+  RefUpdateLock& operator=(const RefUpdateLock&) = delete;
+  bool held() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+// Exponential with jitter: contenders that collided once spread out instead
+// of colliding again in lockstep.
 void backoff(int attempt) {
   thread_local std::minstd_rand rng{std::random_device{}()};
   const auto ceiling =
@@ -420,6 +458,7 @@ bool swapRef(git_repository* repo, const std::string& ref, const git_oid& target
              const std::optional<git_oid>& expected, std::string& conflict) {
   const git_oid zero{};
   git_reference* out = nullptr;
+  RefUpdateLock serialised(repo);
   int rc = git_reference_create_matching(&out, repo, ref.c_str(), &target, /*force=*/1,
                                          expected ? &*expected : &zero, "tacit");
   if (rc == 0) {
@@ -428,7 +467,7 @@ bool swapRef(git_repository* repo, const std::string& ref, const git_oid& target
   }
   if (rc != GIT_EMODIFIED && rc != GIT_ELOCKED && rc != GIT_EEXISTS) fail("updating " + ref, rc);
   conflict = lastGitError(rc);
-  if (rc == GIT_ELOCKED) removeStaleLock(repo, ref);
+  if (rc == GIT_ELOCKED && serialised.held()) removeStaleLock(repo, ref);
   return false;
 }
 
