@@ -9,6 +9,7 @@
 #include "server/cli/extensions.h"
 #include "server/cli/knowledge_commands.h"
 #include "server/cli/reminder_commands.h"
+#include "server/cli/report_commands.h"
 #include "server/cli/walkthrough_commands.h"
 #include "server/log/log.h"
 #include "server/lsp/serve.h"
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
 
   tacit::cli::KnowledgeCommands knowledge(app);
   tacit::cli::ReminderCommands reminders(app);
+  tacit::cli::ReportCommands report(app, TACIT_VERSION);
   tacit::cli::WalkthroughCommands walkthroughs(app);
   tacit::cli::ExtensionCommands extensions(app);
   bool keepDemo = false;
@@ -68,6 +70,7 @@ int main(int argc, char** argv) {
   if (demo->parsed()) return tacit::cli::runDemo(keepDemo);
   if (int status = knowledge.run(); status >= 0) return status;
   if (int status = reminders.run(); status >= 0) return status;
+  if (int status = report.run(); status >= 0) return status;
   if (int status = walkthroughs.run(); status >= 0) return status;
   if (int status = extensions.run(); status >= 0) return status;
 

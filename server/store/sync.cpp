@@ -76,6 +76,11 @@ void absorbRemoteCopies(Store& store, const std::string& remote) {
 
 }  // namespace
 
+void fetchKnowledge(Store& store, const std::string& remote) {
+  checkRemote(store, remote);
+  fetch(store, remote);
+}
+
 SyncReport sync(Store& store, const std::string& remote) {
   checkRemote(store, remote);
   SyncReport report;

@@ -21,4 +21,9 @@ struct SyncReport {
 // fails, or the push is still rejected after fetching again.
 SyncReport sync(Store& store, const std::string& remote);
 
+// Only the fetch half: teammates' replica refs from `remote` into
+// refs/tacit/v1/remotes/<remote>/*, nothing pushed (`tacit report --fetch`).
+// StoreError when the remote is unknown or the fetch fails.
+void fetchKnowledge(Store& store, const std::string& remote);
+
 }  // namespace tacit::store

@@ -1,0 +1,244 @@
+#include "server/report/report.h"
+
+#include <git2.h>
+
+#include <algorithm>
+#include <map>
+
+#include "server/git/handles.h"
+#include "server/store/clock.h"
+#include "server/store/event_log.h"
+#include "server/store/locations.h"
+#include "server/store/store.h"
+
+namespace tacit::report {
+
+namespace {
+
+using store::StoreError;
+using store::Thread;
+using store::ThreadKind;
+using store::ThreadState;
+
+constexpr int64_t kSecond = 1000, kMinute = 60 * kSecond, kHour = 60 * kMinute, kDay = 24 * kHour;
+
+// The lines each file has that changed from `from` to `to` (new side; a
+// deletion touches the line after it), from one tree-to-tree diff.
+using ChangedLines = std::map<std::string, std::vector<std::pair<uint32_t, uint32_t>>>;
+
+git::Tree treeOf(git_repository* repo, const std::string& rev, const char* what) {
+  git_object* raw = nullptr;
+  if (git_revparse_single(&raw, repo, rev.c_str()) != 0)
+    throw StoreError(std::string(what) + ": unknown revision " + rev + " (a shallow clone may not have it: fetch more)");
+  git::Object object(raw);
+  git_object* peeled = nullptr;
+  if (git_object_peel(&peeled, object.get(), GIT_OBJECT_TREE) != 0)
+    throw StoreError(std::string(what) + ": not a commit: " + rev);
+  return git::Tree(reinterpret_cast<git_tree*>(peeled));
+}
+
+ChangedLines changedLines(git_repository* repo, const std::string& from, const std::string& to) {
+  git::Tree a = treeOf(repo, from, "--changed-since"), b = treeOf(repo, to, "HEAD");
+  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  options.context_lines = 0;
+  git_diff* raw = nullptr;
+  if (git_diff_tree_to_tree(&raw, repo, a.get(), b.get(), &options) != 0)
+    throw StoreError("--changed-since: cannot diff " + from + " against HEAD");
+  git::Diff diff(raw);
+  ChangedLines out;
+  auto hunk = [](const git_diff_delta* delta, const git_diff_hunk* h, void* payload) -> int {
+    auto& lines = *static_cast<ChangedLines*>(payload);
+    if (!delta->new_file.path) return 0;
+    const auto start = static_cast<uint32_t>(std::max(1, h->new_start));
+    const auto count = static_cast<uint32_t>(std::max(0, h->new_lines));
+    lines[delta->new_file.path].emplace_back(start, count == 0 ? start : start + count - 1);
+    return 0;
+  };
+  git_diff_foreach(diff.get(), nullptr, nullptr, hunk, nullptr, &out);
+  return out;
+}
+
+bool touches(const ChangedLines& changed, const anchor::Location& at) {
+  auto it = changed.find(at.path);
+  if (it == changed.end() || at.startLine == 0) return false;
+  return std::any_of(it->second.begin(), it->second.end(),
+                     [&](const auto& r) { return r.first <= at.endLine && at.startLine <= r.second; });
+}
+
+// A path from the store that is relative and stays inside the repository.
+bool confined(const std::string& path) {
+  if (path.empty() || path.front() == '/' || path.find('\\') != std::string::npos) return false;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    const std::string segment = path.substr(start, end - start);
+    if (segment.empty() || segment == "." || segment == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+bool answered(const Thread& t) {
+  return std::any_of(t.replies.begin(), t.replies.end(), [](const store::Reply& r) { return r.isAnswer; });
+}
+
+std::optional<int64_t> firstAck(const Thread& t) {
+  std::optional<int64_t> out;
+  for (const auto& a : t.acks)
+    if (a.author.email != t.author.email && (!out || a.at - t.createdAt < *out)) out = std::max<int64_t>(0, a.at - t.createdAt);
+  return out;
+}
+
+std::optional<int64_t> firstAnswer(const Thread& t) {
+  std::optional<int64_t> out;
+  for (const auto& r : t.replies)
+    if (r.isAnswer && (!out || r.createdAt - t.createdAt < *out)) out = std::max<int64_t>(0, r.createdAt - t.createdAt);
+  return out;
+}
+
+Percentiles percentiles(std::vector<int64_t> values) {
+  Percentiles p;
+  p.count = values.size();
+  if (values.empty()) return p;
+  std::sort(values.begin(), values.end());
+  // Nearest rank: the smallest value with at least q of the values at or below it.
+  auto rank = [&](double q) {
+    size_t n = static_cast<size_t>(q * static_cast<double>(values.size()) + 0.999999);
+    return values[std::clamp<size_t>(n, 1, values.size()) - 1];
+  };
+  p.medianMillis = rank(0.5);
+  p.p90Millis = rank(0.9);
+  return p;
+}
+
+bool kindWanted(const Options& o, ThreadKind k) { return std::find(o.kinds.begin(), o.kinds.end(), k) != o.kinds.end(); }
+
+}  // namespace
+
+const char* ruleId(Rule r) {
+  switch (r) {
+    case Rule::StaleQuestion: return "stale-question";
+    case Rule::UnansweredQuestion: return "unanswered-question";
+    case Rule::AnsweredQuestion: return "answered-question";
+    case Rule::ResolvedQuestion: return "resolved-question";
+    case Rule::Note: return "note";
+    case Rule::Lesson: return "lesson";
+  }
+  return "unknown";
+}
+
+const char* ruleDescription(Rule r) {
+  switch (r) {
+    case Rule::StaleQuestion: return "A question on this code has waited longer than the team's limit without an answer.";
+    case Rule::UnansweredQuestion: return "A question on this code has not been answered yet.";
+    case Rule::AnsweredQuestion: return "A question on this code was answered and is not resolved yet.";
+    case Rule::ResolvedQuestion: return "A question on this code was answered and resolved.";
+    case Rule::Note: return "A note on this code.";
+    case Rule::Lesson: return "A lesson learned on this code.";
+  }
+  return "";
+}
+
+std::string humanDuration(int64_t millis) {
+  if (millis < 0) millis = 0;
+  if (millis < kMinute) return std::to_string(millis / kSecond) + "s";
+  if (millis < kHour) return std::to_string(millis / kMinute) + "m";
+  auto two = [](int64_t big, const char* a, int64_t small, const char* b) {
+    return std::to_string(big) + a + (small ? " " + std::to_string(small) + b : std::string());
+  };
+  if (millis < kDay) return two(millis / kHour, "h", (millis % kHour) / kMinute, "m");
+  return two(millis / kDay, "d", (millis % kDay) / kHour, "h");
+}
+
+Report build(store::Store& store, const Options& options) {
+  Report report;
+  report.options = options;
+  report.generatedAt = store::nowMillis();
+  if (const auto stats = store.refresh(); stats.skipped)
+    report.warnings.push_back(std::to_string(stats.skipped) +
+                              " event(s) were refused as invalid and left out (each is named in the log on stderr)");
+  report.head = git::headCommit(store.repository());
+  ChangedLines changed;
+  if (!options.changedSince.empty()) {
+    if (report.head.empty()) throw StoreError("--changed-since: the repository has no commit");
+    changed = changedLines(store.repository(), options.changedSince, report.head);
+    git_oid oid;
+    git_object* raw = nullptr;
+    if (git_revparse_single(&raw, store.repository(), (options.changedSince + "^{commit}").c_str()) == 0) {
+      oid = *git_object_id(raw);
+      git_object_free(raw);
+      report.changedSince = git::toHex(oid);
+    }
+  }
+
+  store::Locations locations(store);
+  std::vector<int64_t> acks, answers;
+  for (const auto& t : store.index().list({})) {
+    if (t.isPrivate || t.deleted) continue;
+    const int64_t age = std::max<int64_t>(0, report.generatedAt - t.createdAt);  // a clock ahead is not negative
+    const bool question = t.kind == ThreadKind::Question;
+    if (question && (options.to.empty() || std::count(t.assignees.begin(), t.assignees.end(), options.to)) &&
+        age <= options.windowMillis) {
+      ++report.summary.windowQuestions;
+      if (auto a = firstAck(t)) acks.push_back(*a);
+      if (auto a = firstAnswer(t)) answers.push_back(*a);
+    }
+    if (!kindWanted(options, t.kind)) continue;
+    const bool hasAnswer = answered(t);
+    if (options.state == StateFilter::Unanswered && (t.state == ThreadState::Resolved || (question && hasAnswer)))
+      continue;
+    if (options.state == StateFilter::Open && t.state == ThreadState::Resolved) continue;
+    if (!options.to.empty() && !std::count(t.assignees.begin(), t.assignees.end(), options.to)) continue;
+    if (options.olderThanMillis && age < *options.olderThanMillis) continue;
+
+    Finding f;
+    f.thread = t;
+    f.ageMillis = age;
+    f.firstAckMillis = firstAck(t);
+    f.answerMillis = firstAnswer(t);
+    try {
+      f.location = report.head.empty() ? anchor::Location{} : locations.atCommit(t, report.head);
+    } catch (const std::exception& e) {
+      report.warnings.push_back("thread " + t.id.substr(0, 8) + " could not be located: " + e.what());
+      f.location = {};
+    }
+    if (!f.location.path.empty() && !confined(f.location.path)) {
+      report.warnings.push_back("thread " + t.id.substr(0, 8) + " names a path outside the repository; shown without one");
+      f.location = {};
+    }
+    if (f.location.status == anchor::Status::Orphaned && !f.location.path.empty())
+      report.warnings.push_back("thread " + t.id.substr(0, 8) + ": its lines could not be followed to HEAD (last seen " +
+                                f.location.path + ":" + std::to_string(f.location.startLine) + ")");
+    if (!options.changedSince.empty() && !touches(changed, f.location)) continue;
+
+    if (t.kind == ThreadKind::Note) f.rule = Rule::Note;
+    else if (t.kind == ThreadKind::Lesson) f.rule = Rule::Lesson;
+    else if (t.state == ThreadState::Resolved) f.rule = Rule::ResolvedQuestion;
+    else if (hasAnswer) f.rule = Rule::AnsweredQuestion;
+    else if (age >= options.staleAfterMillis) f.rule = Rule::StaleQuestion;
+    else f.rule = Rule::UnansweredQuestion;
+    const bool waiting = f.rule == Rule::StaleQuestion || f.rule == Rule::UnansweredQuestion;
+    f.fails = (options.failOn == FailOn::Unanswered && waiting) ||
+              (options.failOn == FailOn::Stale && f.rule == Rule::StaleQuestion);
+
+    auto& s = report.summary;
+    ++s.findings;
+    if (waiting) {
+      ++s.unanswered;
+      if (t.assignees.empty()) ++s.unansweredByAssignee[""];
+      for (const auto& a : t.assignees) ++s.unansweredByAssignee[a];
+    }
+    if (f.rule == Rule::StaleQuestion) ++s.stale;
+    if (f.fails) ++s.failing;
+    report.findings.push_back(std::move(f));
+  }
+  std::sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
+    return a.thread.createdAt != b.thread.createdAt ? a.thread.createdAt < b.thread.createdAt : a.thread.id < b.thread.id;
+  });
+  report.summary.firstAck = percentiles(std::move(acks));
+  report.summary.answer = percentiles(std::move(answers));
+  return report;
+}
+
+}  // namespace tacit::report
