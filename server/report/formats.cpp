@@ -388,7 +388,7 @@ std::string markdown(const Report& r) {
   }
   const auto& s = r.summary;
   out << "### Waiting times\n\nQuestions asked in the last " << windowText(r) << ": " << s.windowQuestions
-      << ".\n\n| | answered | median | p90 |\n|---|---|---|---|\n";
+      << ".\n\n| | count | median | p90 |\n|---|---|---|---|\n";
   auto row = [&](const char* name, const Percentiles& p) {
     out << "| " << name << " | " << p.count << " | " << (p.medianMillis ? humanDuration(*p.medianMillis) : "–")
         << " | " << (p.p90Millis ? humanDuration(*p.p90Millis) : "–") << " |\n";
