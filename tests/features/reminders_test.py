@@ -108,11 +108,15 @@ class Reminders(unittest.TestCase):
         mine = [d for d in published if all(x["source"] == "reminders" for x in d)]
         return mine[-1] if mine else []
 
-    def wait_cleared(self, client):
-        """Waits for the document's diagnostics to be cleared once more than
-        they had been so far."""
+    def mark(self, client):
+        """What the client has received so far: take it before the action
+        whose effect wait_cleared waits for (the effect may arrive at once)."""
         with client.cond:
-            seen = {id(n) for n in client.notifications}
+            return {id(n) for n in client.notifications}
+
+    def wait_cleared(self, client, seen):
+        """Waits for the document's diagnostics to be cleared by a message
+        received after the mark `seen`."""
         client.wait_for_notification(lambda n: id(n) not in seen and n["method"] == "textDocument/publishDiagnostics"
                                      and n["params"]["uri"] == self.uri and n["params"]["diagnostics"] == [])
 
@@ -167,26 +171,29 @@ class Reminders(unittest.TestCase):
             d["source"] == "reminders" and d["range"]["start"]["line"] == 6 for d in n["params"]["diagnostics"]))
 
         # Done from the command line: the server hears of it and clears the diagnostic.
+        seen = self.mark(client)
         self.tacit("done", rid[:6], minute=30)
-        self.wait_cleared(client)
+        self.wait_cleared(client, seen)
         self.assertEqual(self.reminders(30), [])
 
     def test_snooze_and_done_from_the_message(self):
         rid = self.tacit("remind", "a.txt:3", "--in", "5m")
         client = self.serve(choose="Snooze 10 min")
+        seen = self.mark(client)
         self.set_clock(client, 6)
         # The user's choice comes back after setClock's answer: wait for its
         # effect, the diagnostic cleared.
-        self.wait_cleared(client)
+        self.wait_cleared(client, seen)
         [r] = self.reminders(6)
         self.assertEqual((r["dueAt"], r["snoozes"], r["deliveredAt"]), ("2026-11-30T09:16:00.000Z", 1, None))
         self.assertEqual(len(self.shown(client)), 1)
 
         # Due again after the snooze: shown again, and this time Done.
         client.responders["window/showMessageRequest"] = lambda params: {"title": "Done"}
+        seen = self.mark(client)
         self.set_clock(client, 16)
         self.assertEqual(len(self.shown(client)), 2)
-        self.wait_cleared(client)
+        self.wait_cleared(client, seen)
         self.assertEqual(self.reminders(16), [])
         [r] = self.reminders(16, "--all")
         self.assertEqual((r["id"], r["doneAt"]), (rid, "2026-11-30T09:16:00.000Z"))
