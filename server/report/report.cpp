@@ -174,7 +174,11 @@ Report build(store::Store& store, const Options& options) {
 
   store::Locations locations(store);
   std::vector<int64_t> acks, answers;
-  for (const auto& t : store.index().list({})) {
+  // Only questions (the default): the index leaves the rest out (the
+  // waiting-time statistics are over questions too).
+  store::ThreadFilter filter;
+  if (options.kinds.size() == 1 && options.kinds[0] == ThreadKind::Question) filter.kind = ThreadKind::Question;
+  for (const auto& t : store.index().list(filter)) {
     if (t.isPrivate || t.deleted) continue;
     const int64_t age = std::max<int64_t>(0, report.generatedAt - t.createdAt);  // a clock ahead is not negative
     const bool question = t.kind == ThreadKind::Question;
