@@ -64,6 +64,16 @@ main_job() {
 
 run_tests() {
   install_packages "${TEST_PACKAGES[@]}"
+  # Microsoft's SARIF Multitool checks `tacit report --format sarif` (tests/report): a
+  # self-contained binary from npm (104 MB), installed once into the build folder.
+  local multitool="$BUILD_DIR/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+  if [ ! -f "$multitool" ]; then
+    command -v npm >/dev/null || die "npm is needed to install the SARIF Multitool (tests/report)"
+    step "installing the SARIF Multitool 5.7.0 (npm)"
+    npm_config_yes=true npm install --prefix "$BUILD_DIR/npm" --no-audit --no-fund --loglevel=error \
+      @microsoft/sarif-multitool-linux@5.7.0 >/dev/null
+  fi
+  chmod u+x "$multitool"  # npm 11 skips the package's postinstall, which would do it
   step "ctest (unit and transcript tests)"
   ctest --test-dir "$BUILD_DIR" --no-tests=error --output-on-failure -j "$JOBS"
 }
@@ -102,6 +112,8 @@ bench() {
 store_bench() {
   step "benchmark: the knowledge store with 100,000 events from 20 replicas (a few minutes)"
   "$BUILD_DIR/bin/tacit-bench-store" "$BUILD_DIR/bin/tacit"
+  step "benchmark: tacit report --format sarif beside tacit list --json on 100,000 events"
+  "$BUILD_DIR/bin/tacit-bench-report" "$BUILD_DIR/bin/tacit"
 }
 
 anchor_bench() {

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   auto* demo = app.add_subcommand("demo", "Show Tacit at work in a throwaway repository (two teammates, one question)");
   demo->add_flag("--keep", keepDemo, "Keep the demo's repositories (their folder is printed)");
 
+  app.failure_message([](const CLI::App*, const CLI::Error& e) { return "tacit: " + std::string(e.what()) + "\n"; });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -260,25 +260,49 @@ std::string sarif(const Report& r, const std::string& version) {
                 {"answer", percentJson(r.summary.answer)},
                 {"unansweredByAssignee", assigneesJson(r.summary)}}}};
   if (!r.head.empty())
-    run["versionControlProvenance"] = json::array({{{"repositoryUri", "urn:tacit:repository"}, {"revisionId", r.head}}});
+    run["versionControlProvenance"] = json::array({{{"repositoryUri", "urn:tacit:repository"}, {"revisionId", r.head}, {"mappedTo", {{"uriBaseId", "SRCROOT"}}}}});
   json out = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", {run}}};
   return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
-// XML 1.0 text: the five entities, and the characters XML cannot hold dropped.
+// XML 1.0 text: the five entities escaped, and every character XML 1.0
+// cannot hold (C0 controls but tab and newlines, surrogates, U+FFFE, U+FFFF)
+// dropped; bytes that are not UTF-8 become U+FFFD.
 std::string xml(const std::string& s) {
   std::string out;
-  for (unsigned char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
-        out += static_cast<char>(c);
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    uint32_t code = length == 1 ? c : length == 2 ? (c & 0x1F) : length == 3 ? (c & 0x0F) : (c & 0x07);
+    bool valid = length != 0 && i + length <= s.size();
+    for (size_t k = 1; valid && k < length; ++k) {
+      const auto next = static_cast<unsigned char>(s[i + k]);
+      if ((next & 0xC0) != 0x80) valid = false;
+      code = (code << 6) | (next & 0x3F);
     }
+    // Overlong forms and code points past U+10FFFF are not UTF-8 either.
+    if (valid && ((length == 2 && code < 0x80) || (length == 3 && code < 0x800) ||
+                  (length == 4 && (code < 0x10000 || code > 0x10FFFF))))
+      valid = false;
+    if (!valid) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      ++i;
+      continue;
+    }
+    const bool allowed = code == 0x9 || code == 0xA || code == 0xD || (code >= 0x20 && code <= 0xD7FF) ||
+                         (code >= 0xE000 && code <= 0xFFFD) || code >= 0x10000;
+    if (allowed) {
+      switch (code) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&apos;"; break;
+        default: out.append(s, i, length);
+      }
+    }
+    i += length;
   }
   return out;
 }

@@ -23,7 +23,8 @@ using store::ThreadState;
 constexpr int64_t kSecond = 1000, kMinute = 60 * kSecond, kHour = 60 * kMinute, kDay = 24 * kHour;
 
 // The lines each file has that changed from `from` to `to` (new side; a
-// deletion touches the line after it), from one tree-to-tree diff.
+// deletion touches the lines on both sides of the gap), from one
+// tree-to-tree diff.
 using ChangedLines = std::map<std::string, std::vector<std::pair<uint32_t, uint32_t>>>;
 
 git::Tree treeOf(git_repository* repo, const std::string& rev, const char* what) {
@@ -49,9 +50,16 @@ ChangedLines changedLines(git_repository* repo, const std::string& from, const s
   auto hunk = [](const git_diff_delta* delta, const git_diff_hunk* h, void* payload) -> int {
     auto& lines = *static_cast<ChangedLines*>(payload);
     if (!delta->new_file.path) return 0;
-    const auto start = static_cast<uint32_t>(std::max(1, h->new_start));
     const auto count = static_cast<uint32_t>(std::max(0, h->new_lines));
-    lines[delta->new_file.path].emplace_back(start, count == 0 ? start : start + count - 1);
+    if (count == 0) {
+      // A pure deletion: new_start is the line before the deleted ones (0 at
+      // the top); a range around the gap, on either side, was changed.
+      const auto before = static_cast<uint32_t>(std::max(0, h->new_start));
+      lines[delta->new_file.path].emplace_back(std::max<uint32_t>(1, before), before + 1);
+    } else {
+      const auto start = static_cast<uint32_t>(std::max(1, h->new_start));
+      lines[delta->new_file.path].emplace_back(start, start + count - 1);
+    }
     return 0;
   };
   git_diff_foreach(diff.get(), nullptr, nullptr, hunk, nullptr, &out);
@@ -155,9 +163,14 @@ Report build(store::Store& store, const Options& options) {
   Report report;
   report.options = options;
   report.generatedAt = store::nowMillis();
-  if (const auto stats = store.refresh(); stats.skipped)
-    report.warnings.push_back(std::to_string(stats.skipped) +
-                              " event(s) were refused as invalid and left out (each is named in the log on stderr)");
+  store.refresh();
+  // Every report says what was refused, not only the one that indexed it.
+  // The refused value itself (quoted after the reason) is left out: it may be
+  // the very path outside the repository that got the event refused.
+  for (auto why : store.index().refused()) {
+    if (const size_t quoted = why.find(" (\""); quoted != std::string::npos) why.erase(quoted);
+    report.warnings.push_back(why);
+  }
   report.head = git::headCommit(store.repository());
   ChangedLines changed;
   if (!options.changedSince.empty()) {

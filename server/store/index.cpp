@@ -19,7 +19,7 @@ namespace {
 
 // Bump when the tables or the stored thread JSON change: older files are
 // rebuilt from git.
-constexpr int kSchemaVersion = 6;  // 6: walkthroughs (kind, chapters)
+constexpr int kSchemaVersion = 7;  // 6: walkthroughs (kind, chapters); 7: refused events remembered
 constexpr int kBusyTimeoutMs = 30'000;
 
 constexpr std::string_view kPragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
@@ -50,6 +50,11 @@ CREATE TABLE IF NOT EXISTS locations(
   confidence REAL NOT NULL, how TEXT NOT NULL, PRIMARY KEY(thread, anchor, commit_id));
 -- rowid = threads.rowid: FTS5 finds rows by rowid only (a lookup by an
 -- UNINDEXED column scans the whole table).
+-- Events refused on the way in (invalid, misplaced, ...): the cursor moves
+-- past them, so they are remembered for every later reader (tacit report).
+CREATE TABLE IF NOT EXISTS refused(
+  source TEXT NOT NULL, ref TEXT NOT NULL, path TEXT NOT NULL, why TEXT NOT NULL,
+  PRIMARY KEY(source, ref, path));
 CREATE VIRTUAL TABLE IF NOT EXISTS thread_text USING fts5(
   body, replies, tokenize = 'porter unicode61');
 )sql";
@@ -172,6 +177,13 @@ void Index::createSchema() {
   sql::Statement set(*db_, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema', ?)");
   set.bind(1, std::to_string(kSchemaVersion)).run();
   tx.commit();
+}
+
+std::vector<std::string> Index::refused() {
+  sql::Statement s(*db_, "SELECT ref, path, why FROM refused WHERE source = 'shared' ORDER BY ref, path");
+  std::vector<std::string> out;
+  while (s.step()) out.push_back("skipped " + s.text(1) + " in " + s.text(0) + ": " + s.text(2));
+  return out;
 }
 
 uint64_t Index::maxLamport() {
@@ -297,6 +309,7 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
   sql::Statement replaceEvent(*db_, "UPDATE events SET blob = ?, thread = ?, lamport = ? WHERE id = ?");
   sql::Statement setCursor(*db_, "INSERT OR REPLACE INTO cursors(source, ref, commit_id) VALUES(?,?,?)");
   sql::Statement threadKnown(*db_, "SELECT 1 FROM events WHERE thread = ? AND source = ? LIMIT 1");
+  sql::Statement remember(*db_, "INSERT OR REPLACE INTO refused(source, ref, path, why) VALUES(?,?,?,?)");
   std::unordered_set<std::string> affected;
   // Events decoded in this refresh, by thread, for threads that had none
   // before (bounded by freshBudgetBytes_).
@@ -326,6 +339,7 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
     auto skip = [&](const std::string& why) {
       ++stats.skipped;
       warn("skipped " + w.path + " in " + ref.tip.name + ": " + why);
+      remember.bind(1, src).bind(2, ref.tip.name).bind(3, w.path).bind(4, why).run();
     };
     if (!w.decoded.event) {
       skip(w.decoded.error);

@@ -87,6 +87,9 @@ class Index {
   RefreshStats refresh(const EventLog& log, std::string_view source, const Warn& warn);
 
   uint64_t maxLamport();
+  // The events of the shared log refused so far, one line each ("skipped
+  // PATH in REF: why"), remembered across refreshes.
+  std::vector<std::string> refused();
 
   // Not deleted threads, oldest first (created_at, id).
   std::vector<Thread> list(const ThreadFilter& filter);
