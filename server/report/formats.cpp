@@ -15,8 +15,12 @@ namespace {
 
 using json = nlohmann::json;
 
+// The first line of a body, cut to `max`, with control characters (a
+// terminal's escape sequences in a CI log) turned into spaces.
 std::string firstLine(const std::string& text, size_t max = 100) {
   std::string line = text.substr(0, text.find('\n'));
+  for (char& c : line)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
   if (line.size() <= max) return line;
   size_t at = max;
   while (at > 0 && (static_cast<unsigned char>(line[at]) & 0xC0) == 0x80) --at;
@@ -244,6 +248,8 @@ std::string sarif(const Report& r, const std::string& version) {
               {"region", {{"startLine", f.location.startLine}, {"endLine", f.location.endLine}}}}}}});
     results.push_back(std::move(result));
   }
+  json notifications = json::array();
+  for (const auto& w : r.warnings) notifications.push_back({{"level", "warning"}, {"message", {{"text", w}}}});
   json run = {{"tool",
                {{"driver",
                  {{"name", "tacit"},
@@ -252,10 +258,15 @@ std::string sarif(const Report& r, const std::string& version) {
                   {"informationUri", "https://github.com/tacit-dev/tacit"},
                   {"rules", rules}}}}},
               {"automationDetails", {{"id", "tacit/report/"}}},
+              {"invocations", {{{"executionSuccessful", true}, {"toolExecutionNotifications", notifications}}}},
               {"results", results},
               {"properties",
-               {{"unanswered", r.summary.unanswered},
+               {{"findings", r.summary.findings},
+                {"unanswered", r.summary.unanswered},
                 {"stale", r.summary.stale},
+                {"failing", r.summary.failing},
+                {"windowSeconds", r.options.windowMillis / 1000},
+                {"windowQuestions", r.summary.windowQuestions},
                 {"firstAck", percentJson(r.summary.firstAck)},
                 {"answer", percentJson(r.summary.answer)},
                 {"unansweredByAssignee", assigneesJson(r.summary)}}}};
@@ -330,6 +341,11 @@ std::string junit(const Report& r) {
       out << ">\n      <system-out>" << xml(detail) << "</system-out>\n    </testcase>\n";
     }
   }
+  if (!r.warnings.empty()) {
+    out << "    <system-err>";
+    for (const auto& w : r.warnings) out << xml("warning: " + w) << "\n";
+    out << "</system-err>\n";
+  }
   out << "  </testsuite>\n</testsuites>\n";
   return out.str();
 }
@@ -392,6 +408,7 @@ std::string cell(const std::string& s) {
     else if (c == '&') out += "&amp;";
     else if (c == '\n' || c == '\r') out += ' ';
     else if (c == '`') out += "\\`";
+    else if (c == '[' || c == ']') out += std::string("\\") + c;  // no links or images from a body
     else out += c;
   }
   return out;
