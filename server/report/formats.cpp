@@ -232,6 +232,8 @@ std::string sarif(const Report& r, const std::string& version) {
     const std::string w = waitingText(f);
     if (!w.empty()) message += ", " + w;
     message += "; tacit show " + f.thread.id.substr(0, 8) + ")";
+    if (f.location.status == anchor::Status::Orphaned && !f.location.path.empty())
+      message += " Its lines could not be followed to this commit: this is where they were last seen.";
     json result = {{"ruleId", std::string("tacit/") + ruleId(f.rule)},
                    {"ruleIndex", index},
                    {"level", sarifLevel(f)},
@@ -241,7 +243,7 @@ std::string sarif(const Report& r, const std::string& version) {
                     {{"threadId", f.thread.id},
                      {"ageSeconds", f.ageMillis / 1000},
                      {"anchorStatus", anchor::toString(f.location.status)}}}};
-    if (!f.location.path.empty())
+    if (!f.location.path.empty())  // an orphaned thread where it was last seen (its message says so)
       result["locations"] = json::array(
           {{{"physicalLocation",
              {{"artifactLocation", {{"uri", uriPath(f.location.path)}, {"uriBaseId", "SRCROOT"}}},
@@ -380,11 +382,12 @@ std::string github(const Report& r) {
                                                                                                    : "notice";
     std::string title = std::string(label(f)) + " " + f.thread.id.substr(0, 8) + " by " + f.thread.author.name;
     out << "::" << command;
-    if (!f.location.path.empty())
-      out << " file=" << ghProperty(f.location.path) << ",line=" << f.location.startLine
-          << ",endLine=" << f.location.endLine << ",";
-    else
-      out << " ";
+    out << " ";
+    if (!f.location.path.empty()) {
+      out << "file=" << ghProperty(f.location.path) << ",";
+      if (f.location.status != anchor::Status::Orphaned)  // its lines are gone: the file only
+        out << "line=" << f.location.startLine << ",endLine=" << f.location.endLine << ",";
+    }
     out << "title=" << ghProperty(title) << "::"
         << ghData(firstLine(f.thread.body, 200) + "\n" + humanDuration(f.ageMillis) + " old" +
                   (waitingText(f).empty() ? "" : ", " + waitingText(f)))
