@@ -7,27 +7,13 @@
 
 #include "server/git/handles.h"
 #include "server/log/log.h"
+#include "server/store/event.h"
 #include "server/store/locations.h"
 #include "server/store/store.h"
 
 namespace tacit::host {
 
-std::string uriFromPath(const std::string& path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = "file://";
-  for (unsigned char c : path) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
-                       c == '-' || c == '.' || c == '_' || c == '~';
-    if (plain) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string uriFromPath(const std::string& path) { return "file://" + store::percentEncodePath(path); }
 
 std::string pathFromUri(const std::string& uri) {
   std::string_view rest = uri;

@@ -178,25 +178,6 @@ std::string jsonReport(const Report& r, const std::string& version) {
   return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
-// A relative path as a URI reference (RFC 3986): unreserved characters and
-// '/' as they are, everything else percent-encoded.
-std::string uriPath(const std::string& path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : path) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
-                       c == '-' || c == '.' || c == '_' || c == '~';
-    if (plain) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 const char* sarifLevel(const Finding& f) {
   if (f.fails) return "error";
   switch (f.rule) {
@@ -246,7 +227,7 @@ std::string sarif(const Report& r, const std::string& version) {
     if (!f.location.path.empty())  // an orphaned thread where it was last seen (its message says so)
       result["locations"] = json::array(
           {{{"physicalLocation",
-             {{"artifactLocation", {{"uri", uriPath(f.location.path)}, {"uriBaseId", "SRCROOT"}}},
+             {{"artifactLocation", {{"uri", store::percentEncodePath(f.location.path)}, {"uriBaseId", "SRCROOT"}}},
               {"region", {{"startLine", f.location.startLine}, {"endLine", f.location.endLine}}}}}}});
     results.push_back(std::move(result));
   }

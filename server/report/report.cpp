@@ -7,6 +7,7 @@
 
 #include "server/git/handles.h"
 #include "server/store/clock.h"
+#include "server/store/event.h"
 #include "server/store/event_log.h"
 #include "server/store/locations.h"
 #include "server/store/store.h"
@@ -71,20 +72,6 @@ bool touches(const ChangedLines& changed, const anchor::Location& at) {
   if (it == changed.end() || at.startLine == 0) return false;
   return std::any_of(it->second.begin(), it->second.end(),
                      [&](const auto& r) { return r.first <= at.endLine && at.startLine <= r.second; });
-}
-
-// A path from the store that is relative and stays inside the repository.
-bool confined(const std::string& path) {
-  if (path.empty() || path.front() == '/' || path.find('\\') != std::string::npos) return false;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    const std::string segment = path.substr(start, end - start);
-    if (segment.empty() || segment == "." || segment == "..") return false;
-    start = end + 1;
-  }
-  return true;
 }
 
 bool answered(const Thread& t) {
@@ -220,7 +207,7 @@ Report build(store::Store& store, const Options& options) {
       report.warnings.push_back("thread " + t.id.substr(0, 8) + " could not be located: " + e.what());
       f.location = {};
     }
-    if (!f.location.path.empty() && !confined(f.location.path)) {
+    if (!f.location.path.empty() && !store::isConfinedPath(f.location.path)) {
       report.warnings.push_back("thread " + t.id.substr(0, 8) + " names a path outside the repository; shown without one");
       f.location = {};
     }

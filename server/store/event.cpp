@@ -764,6 +764,23 @@ std::optional<std::string> validateEvent(const Event& event) {
   return std::nullopt;
 }
 
+std::string percentEncodePath(std::string_view path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
+                       c == '-' || c == '.' || c == '_' || c == '~';
+    if (plain) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 bool isConfinedPath(std::string_view path) {
   if (path.empty() || path.size() > kMaxPathBytes) return false;
   if (path.find('\0') != std::string_view::npos || path.find('\\') != std::string_view::npos) {

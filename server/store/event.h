@@ -109,6 +109,9 @@ std::optional<std::string> validateEvent(const Event&);
 // "." or ".." or empty components, no NUL, no backslash, no leading '/', and
 // is at most kMaxPathBytes.
 bool isConfinedPath(std::string_view path);
+// A path as the path of a URI (RFC 3986): unreserved characters and '/' as
+// they are, every other byte percent-encoded.
+std::string percentEncodePath(std::string_view path);
 
 // 128 random bits from the OS, as 32 lowercase hex digits.
 std::string newId();
