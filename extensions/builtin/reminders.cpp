@@ -311,9 +311,14 @@ class Reminders final : public Extension {
     store::Store* s = api_->store();
     if (!knowledge || !s || uri.empty()) return;
     const int64_t now = store::nowMillis();
+    // Every keystroke comes here (document/changed): with nothing due and
+    // nothing shown, it costs no more than this scan.
+    const bool anyDue = std::any_of(personal_.reminders.begin(), personal_.reminders.end(),
+                                    [&](const store::Reminder& r) { return r.due(now); });
+    if (!anyDue && !diagnosed_.count(uri)) return;
     std::vector<Diagnostic> out;
-    const std::string path = knowledge->pathOf(uri);
-    auto text = api_->documentText(uri);
+    const std::string path = anyDue ? knowledge->pathOf(uri) : "";
+    auto text = anyDue ? api_->documentText(uri) : std::nullopt;
     if (!path.empty() && text) {
       for (const auto& r : personal_.reminders) {
         if (!r.due(now)) continue;

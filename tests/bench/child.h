@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,15 @@ inline ChildRun runChild(const std::vector<std::string>& argv, const std::filesy
   r.maxRssKb = usage.ru_maxrss;
   r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
+}
+
+// The 1-minute load average, printed beside the figures: a busy machine
+// explains slow runs and a high p99.
+inline std::string loadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string one;
+  in >> one;
+  return one.empty() ? "?" : one;
 }
 
 }  // namespace tacit::bench

@@ -86,13 +86,6 @@ void sh(const std::string& command) {
   if (std::system(command.c_str()) != 0) fail("failed: " + command);
 }
 
-// The 1-minute load average: a busy machine explains a high p99.
-std::string load() {
-  std::ifstream in("/proc/loadavg");
-  std::string one;
-  in >> one;
-  return one.empty() ? "?" : one;
-}
 
 double msSince(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 double msBetween(Clock::time_point t0, Clock::time_point t1) {
@@ -497,7 +490,7 @@ int run(int argc, char** argv) {
     if (r == &large) indexSeconds = run.seconds;
   }
 
-  const std::string loadBefore = load();
+  const std::string loadBefore = tacit::bench::loadAverage();
   auto baseline = start(tacit, small, root / "config", big);
   auto scaled = start(tacit, large, root / "config", big);
   const double firstBaseline = baseline->openToFirstLensMs, firstScaled = scaled->openToFirstLensMs;
@@ -522,7 +515,7 @@ int run(int argc, char** argv) {
       m.b.push_back(m.kind(*scaled, i));
     }
   }
-  const std::string loadAfter = load();
+  const std::string loadAfter = tacit::bench::loadAverage();
   const double savedBaseline = saveThenLens(*baseline), savedScaled = saveThenLens(*scaled);
   const uint32_t edits = scaled->shift;
   stop(baseline);

@@ -84,13 +84,6 @@ void sh(const std::string& command) {
   if (std::system(command.c_str()) != 0) fail("failed: " + command);
 }
 
-// The 1-minute load average: a busy machine explains slow runs.
-std::string load() {
-  std::ifstream in("/proc/loadavg");
-  std::string one;
-  in >> one;
-  return one.empty() ? "?" : one;
-}
 
 // splitmix64: reproducible, well-spread numbers for ages and delays.
 uint64_t mix(uint64_t x) {
@@ -363,13 +356,13 @@ int main(int argc, char** argv) {
   const size_t results = checkSarif(sarifFile, team);
   const auto sarifBytes = fs::file_size(sarifFile);
 
-  const std::string loadBefore = load();
+  const std::string loadBefore = tacit::bench::loadAverage();
   Series reports, lists;
   for (int i = 0; i < kRuns; ++i) {  // interleaved: both see the same machine
     reports.add(run(report, repo, "tacit report"));
     lists.add(run(list, repo, "tacit list --json"));
   }
-  const std::string loadAfter = load();
+  const std::string loadAfter = tacit::bench::loadAverage();
   fs::remove_all(root);
 
   const double reportMedian = median(reports.seconds), listMedian = median(lists.seconds);

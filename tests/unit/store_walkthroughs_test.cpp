@@ -21,39 +21,8 @@ namespace {
 
 using namespace tacit::store;
 namespace anchor = tacit::anchor;
-using tacit::test::TempRepo;
 
-class Repo {
- public:
-  Repo() {
-    git("config user.name Ada");
-    git("config user.email ada@example.com");
-  }
-  void git(const std::string& args) {
-    std::string command = "git -C '" + repo_.dir().string() + "' " + args + " >/dev/null 2>&1";
-    REQUIRE(std::system(command.c_str()) == 0);
-  }
-  std::string output(const std::string& args) {
-    std::string out;
-    FILE* pipe = popen(("git -C '" + repo_.dir().string() + "' " + args).c_str(), "r");
-    char buf[256];
-    while (fgets(buf, sizeof buf, pipe)) out += buf;
-    pclose(pipe);
-    return out;
-  }
-  void write(const std::string& path, const std::string& content) {
-    std::ofstream(repo_.dir() / path, std::ios::binary) << content;
-  }
-  std::string commit(const std::string& message) {
-    git("add -A");
-    git("commit -q -m '" + message + "'");
-    return output("rev-parse HEAD").substr(0, 40);
-  }
-  std::string dir() const { return repo_.dir().string(); }
-
- private:
-  TempRepo repo_;
-};
+using Repo = tacit::test::GitRepo;
 
 const std::string kCode =
     "int parse(const char* s) {\n"

@@ -6,7 +6,10 @@
 #include <git2.h>
 #include <stdlib.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -59,6 +62,41 @@ class TempRepo {
  private:
   std::filesystem::path dir_;
   RepoHandle repo_;
+};
+
+// A TempRepo driven through the real `git` command line, with Ada as its
+// identity: for tests that write files, commit and open a Store on it.
+class GitRepo {
+ public:
+  GitRepo() {
+    git("config user.name Ada");
+    git("config user.email ada@example.com");
+  }
+  void git(const std::string& args) {
+    std::string command = "git -C '" + repo_.dir().string() + "' " + args + " >/dev/null 2>&1";
+    REQUIRE(std::system(command.c_str()) == 0);
+  }
+  std::string output(const std::string& args) {
+    std::string out;
+    FILE* pipe = popen(("git -C '" + repo_.dir().string() + "' " + args).c_str(), "r");
+    char buf[256];
+    while (fgets(buf, sizeof buf, pipe)) out += buf;
+    pclose(pipe);
+    return out;
+  }
+  void write(const std::string& path, const std::string& content) {
+    std::ofstream(repo_.dir() / path, std::ios::binary) << content;
+  }
+  // Commits everything; returns the new commit's id.
+  std::string commit(const std::string& message) {
+    git("add -A");
+    git("commit -q -m '" + message + "'");
+    return output("rev-parse HEAD").substr(0, 40);
+  }
+  std::string dir() const { return repo_.dir().string(); }
+
+ private:
+  TempRepo repo_;
 };
 
 }  // namespace tacit::test
