@@ -1,6 +1,11 @@
 #include "server/store/index.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cerrno>
 
 
 #include <algorithm>
@@ -156,6 +161,19 @@ Index::Index(const std::string& path, size_t freshBudgetBytes) : path_(path), fr
       return Found::Stale;
     }
   };
+  // Opening is serialised between processes (flock on "<index>.open",
+  // released by the kernel if we die): several commands starting at once on
+  // a fresh clone otherwise saw each other's half-made file (a busy WAL
+  // switch) as damaged and deleted it under the one still creating it.
+  const int gate = ::open((path_ + ".open").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  while (gate >= 0 && ::flock(gate, LOCK_EX) != 0 && errno == EINTR) {
+  }
+  struct Release {
+    int fd;
+    ~Release() {
+      if (fd >= 0) ::close(fd);
+    }
+  } release{gate};
   Found found = inspect();
   if (found == Found::Stale) {
     TACIT_LOG(Info) << "the index " << path_ << " is from another version or damaged; rebuilding it";
