@@ -2,9 +2,7 @@
 // unique_ptr, every libgit2 error becomes a one-line StoreError.
 #include "server/store/event_log.h"
 
-#include <fcntl.h>
 #include <git2.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +25,7 @@
 
 #include "server/git/handles.h"
 #include "server/log/log.h"
+#include "server/store/file_lock.h"
 
 namespace tacit::store {
 namespace {
@@ -244,7 +243,7 @@ git_oid writeLogTree(git_repository* repo, const git_tree* root, const NewEntrie
 
 // A process killed while it held a ref's lock leaves "<ref>.lock" behind, and
 // neither git nor libgit2 ever removes it. Tacit's own ref updates are also
-// serialised by an advisory lock (RefUpdateLock), which the kernel releases
+// serialised by an advisory lock (FileLock on refUpdateLockPath), which the kernel releases
 // when its holder dies: so while we hold it, a "<ref>.lock" is not a live
 // tacit writer's, and it is removed once older than this (time enough for a
 // foreign git process, such as pack-refs, to finish with it). The age alone
@@ -265,29 +264,9 @@ void removeStaleLock(git_repository* repo, const std::string& ref) {
 // update by compare-and-swap (milliseconds: the objects are written before).
 // Without the file (a read-only repository) the update goes on unserialised;
 // libgit2's own lock still makes it atomic.
-class RefUpdateLock {
- public:
-  explicit RefUpdateLock(git_repository* repo) {
-    const std::string path = std::string(git_repository_commondir(repo)) + "tacit-refs.flock";
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) return;
-    while (::flock(fd_, LOCK_EX) != 0) {
-      if (errno == EINTR) continue;
-      ::close(fd_);
-      fd_ = -1;
-      return;
-    }
-  }
-  ~RefUpdateLock() {
-    if (fd_ >= 0) ::close(fd_);  // releases the lock
-  }
-  RefUpdateLock(const RefUpdateLock&) = delete;
-  RefUpdateLock& operator=(const RefUpdateLock&) = delete;
-  bool held() const { return fd_ >= 0; }
-
- private:
-  int fd_ = -1;
-};
+std::string refUpdateLockPath(git_repository* repo) {
+  return std::string(git_repository_commondir(repo)) + "tacit-refs.flock";
+}
 
 // Exponential with jitter: contenders that collided once spread out instead
 // of colliding again in lockstep.
@@ -458,7 +437,7 @@ bool swapRef(git_repository* repo, const std::string& ref, const git_oid& target
              const std::optional<git_oid>& expected, std::string& conflict) {
   const git_oid zero{};
   git_reference* out = nullptr;
-  RefUpdateLock serialised(repo);
+  FileLock serialised(refUpdateLockPath(repo));
   int rc = git_reference_create_matching(&out, repo, ref.c_str(), &target, /*force=*/1,
                                          expected ? &*expected : &zero, "tacit");
   if (rc == 0) {

@@ -1,7 +1,5 @@
 #include "server/store/index.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -17,6 +15,7 @@
 
 #include "server/log/log.h"
 #include "server/store/event_log.h"
+#include "server/store/file_lock.h"
 #include "server/store/sqlite.h"
 
 namespace tacit::store {
@@ -165,15 +164,7 @@ Index::Index(const std::string& path, size_t freshBudgetBytes) : path_(path), fr
   // released by the kernel if we die): several commands starting at once on
   // a fresh clone otherwise saw each other's half-made file (a busy WAL
   // switch) as damaged and deleted it under the one still creating it.
-  const int gate = ::open((path_ + ".open").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  while (gate >= 0 && ::flock(gate, LOCK_EX) != 0 && errno == EINTR) {
-  }
-  struct Release {
-    int fd;
-    ~Release() {
-      if (fd >= 0) ::close(fd);
-    }
-  } release{gate};
+  FileLock gate(path_ + ".open");
   Found found = inspect();
   if (found == Found::Stale) {
     TACIT_LOG(Info) << "the index " << path_ << " is from another version or damaged; rebuilding it";

@@ -10,6 +10,7 @@
 #include "server/log/log.h"
 #include "server/store/clock.h"
 #include "server/store/event_log.h"
+#include "server/store/file_lock.h"
 
 namespace tacit::store {
 namespace {
@@ -87,26 +88,42 @@ Author Store::identity() const {
 
 std::string Store::replica() {
   if (!replica_.empty()) return replica_;
-  // Several processes may pick a replica id at once on first use; the config
-  // lock lets one write, and the others then read what it wrote.
+  if (auto existing = configString(repo_, "tacit.replica"); existing && isId(*existing)) {
+    replica_ = *existing;
+    return replica_;
+  }
+  // Several processes may pick a replica id at once on first use. Reading
+  // and writing happen under one lock between tacit processes, from the file
+  // itself rather than a cached view, so exactly one id is written and every
+  // other process reads it (git's config lock alone let a second writer
+  // overwrite the first after it had already written events as the first).
+  FileLock serialised(std::string(git_repository_commondir(repo_)) + "tacit-replica.flock");
+  git_buf path = GIT_BUF_INIT;
+  if (git_repository_item_path(&path, repo_, GIT_REPOSITORY_ITEM_CONFIG) != 0)
+    throw StoreError(lastGitError("finding the repository's git config"));
+  const std::string configPath(path.ptr, path.size);
+  git_buf_dispose(&path);
   for (int attempt = 0;; ++attempt) {
-    if (auto existing = configString(repo_, "tacit.replica"); existing && isId(*existing)) {
-      replica_ = *existing;
-      return replica_;
-    }
     git_config* raw = nullptr;
-    if (git_repository_config(&raw, repo_) != 0) throw StoreError(lastGitError("opening git config"));
-    ConfigPtr config(raw);
-    git_config* localRaw = nullptr;
-    if (git_config_open_level(&localRaw, config.get(), GIT_CONFIG_LEVEL_LOCAL) != 0)
+    if (git_config_open_ondisk(&raw, configPath.c_str()) != 0)
       throw StoreError(lastGitError("opening the repository's git config"));
-    ConfigPtr local(localRaw);
+    ConfigPtr local(raw);
+    git_buf value = GIT_BUF_INIT;
+    if (git_config_get_string_buf(&value, local.get(), "tacit.replica") == 0) {
+      std::string existing(value.ptr, value.size);
+      git_buf_dispose(&value);
+      if (isId(existing)) {
+        replica_ = existing;
+        return replica_;
+      }
+    }
     std::string id = newId();
     if (git_config_set_string(local.get(), "tacit.replica", id.c_str()) == 0) {
       TACIT_LOG(Debug) << "this clone is replica " << id;
       replica_ = id;
       return replica_;
     }
+    // Locked by a git process of the user's: wait for it and read again.
     if (attempt == 50) throw StoreError(lastGitError("writing tacit.replica to git config"));
     std::this_thread::sleep_for(std::chrono::milliseconds(2 + attempt));
   }
