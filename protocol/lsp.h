@@ -156,6 +156,18 @@ struct MessageParams {
 };
 void to_json(json&, const MessageParams&);
 
+// One choice of window/showMessageRequest. Beyond LSP's title, Tacit says
+// what the choice does (a command to run, or a place to open) to a client
+// that declared window.showMessage.messageActionItem.additionalPropertiesSupport:
+// an editor that cannot hold the request open while the user decides (Neovim's
+// asynchronous vim.ui.select) may then answer at once and act on the choice
+// itself (docs/protocol.md).
+struct MessageActionItem {
+  std::string title;
+  json command = nullptr;   // an LSP Command, or null
+  json location = nullptr;  // {uri, range}, or null
+};
+
 // Placeholder result/params for methods without any.
 struct NoParams {};
 inline void fromJSON(const json&, NoParams&, const std::string&) {}

@@ -11,13 +11,22 @@ void to_json(json& j, const DocumentTextResult& r) {
 }
 
 void fromJSON(const json& j, ThreadsParams& out, const std::string& path) {
-  ObjectReader(j, path).required("textDocument", out.textDocument);
+  ObjectReader r(j, path);
+  r.required("textDocument", out.textDocument);
+  std::optional<bool> full;
+  r.optional("full", full);
+  out.full = full.value_or(false);
 }
 
 void to_json(json& j, const LocatedThread& t) {
   j = {{"id", t.id},         {"kind", t.kind},     {"state", t.state},           {"title", t.title},
        {"range", t.range},   {"status", t.status}, {"confidence", t.confidence},
-       {"actions", t.actions}};
+       {"actions", t.actions},
+       {"author", {{"name", t.authorName}, {"email", t.authorEmail}}},
+       {"assignees", t.assignees},
+       {"replies", t.replies},
+       {"latest", {{"author", t.latestAuthor}, {"text", t.latest}}}};
+  if (t.thread) j["thread"] = *t.thread;
 }
 
 void to_json(json& j, const ThreadsResult& r) { j = {{"threads", r.threads}}; }

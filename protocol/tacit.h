@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@ void to_json(json&, const DocumentTextResult&);
 // they are in the editor's text now (docs/protocol.md).
 struct ThreadsParams {
   TextDocumentIdentifier textDocument;
+  bool full = false;  // each thread also whole, as `tacit show --json` prints it
 };
 void fromJSON(const json&, ThreadsParams&, const std::string& path);
 
@@ -42,6 +44,13 @@ struct LocatedThread {
   // The commands that apply to it now (workspace/executeCommand ids), for
   // shims that draw their own UI.
   std::vector<std::string> actions;
+  // Who started it, how many replies it has and its latest message (the
+  // body's or the last reply's first line), for shims that draw a summary.
+  std::string authorName, authorEmail;
+  std::vector<std::string> assignees;
+  uint32_t replies = 0;
+  std::string latestAuthor, latest;
+  std::optional<json> thread;  // with ThreadsParams::full
 };
 void to_json(json&, const LocatedThread&);
 

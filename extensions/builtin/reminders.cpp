@@ -275,12 +275,16 @@ class Reminders final : public Extension {
       } catch (const std::exception&) {
       }
     api_->emit("reminder/due", {{"reminder", reminderJson}, {"thread", thread}});
-    std::vector<std::string> actions;
-    if (!at.path.empty()) actions.push_back(kOpen);
-    actions.push_back(kSnoozeAction);
-    actions.push_back(kDoneAction);
     const std::string uri = at.path.empty() ? "" : uriFromPath(s.workdir() + at.path);
     const protocol::Range range{{at.startLine ? at.startLine - 1 : 0, 0}, {at.endLine ? at.endLine - 1 : 0, 0}};
+    // Each choice also says what it does, for editors that act on it themselves.
+    auto command = [&](const char* title, const char* id) {
+      return json{{"title", title}, {"command", id}, {"arguments", json::array({json{{"id", r.id}}})}};
+    };
+    std::vector<protocol::MessageActionItem> actions;
+    if (!at.path.empty()) actions.push_back({kOpen, nullptr, {{"uri", uri}, {"range", range}}});
+    actions.push_back({kSnoozeAction, command(kSnoozeAction, "tacit.snooze"), nullptr});
+    actions.push_back({kDoneAction, command(kDoneAction, "tacit.done"), nullptr});
     api_->showMessageRequest(protocol::MessageType::Info, describe(s, r, at), actions,
                              [this, alive = alive_, id = r.id, uri, range](std::optional<std::string> chosen) {
                                if (*alive && chosen) act(*chosen, id, uri, range);

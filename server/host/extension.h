@@ -111,7 +111,7 @@ class HostApi {
   // Asks the user to pick one of `actions`; `chosen` gets its title, or
   // nullopt when dismissed or the editor cannot ask.
   virtual void showMessageRequest(protocol::MessageType type, const std::string& message,
-                                  const std::vector<std::string>& actions, Done<std::optional<std::string>> chosen) = 0;
+                                  const std::vector<protocol::MessageActionItem>& actions, Done<std::optional<std::string>> chosen) = 0;
   // Opens `uri` in the editor with `selection` selected (window/showDocument);
   // `shown` is false when the editor did not.
   virtual void showDocument(const std::string& uri, const std::optional<protocol::Range>& selection,

@@ -69,7 +69,7 @@ class Host::Api final : public HostApi {
     host_.client().logMessage(type, message);
   }
   void showMessageRequest(protocol::MessageType type, const std::string& message,
-                          const std::vector<std::string>& actions, Done<std::optional<std::string>> chosen) override {
+                          const std::vector<protocol::MessageActionItem>& actions, Done<std::optional<std::string>> chosen) override {
     host_.client().showMessageRequest(type, message, actions, std::move(chosen));
   }
   void showDocument(const std::string& uri, const std::optional<protocol::Range>& selection,

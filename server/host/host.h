@@ -38,7 +38,7 @@ class Host {
     // window/showMessageRequest: `chosen` gets the action's title, or nullopt
     // when dismissed (or the editor cannot ask).
     virtual void showMessageRequest(protocol::MessageType type, const std::string& message,
-                                    const std::vector<std::string>& actions,
+                                    const std::vector<protocol::MessageActionItem>& actions,
                                     std::function<void(std::optional<std::string>)> chosen) {
       (void)type, (void)message, (void)actions;
       chosen(std::nullopt);

@@ -15,7 +15,9 @@
 #include "server/store/clock.h"
 #include "server/store/event.h"
 #include "server/store/inbox.h"
+#include "server/store/locations.h"
 #include "server/store/store.h"
+#include "server/store/walkthroughs.h"
 
 #ifndef TACIT_VERSION
 #define TACIT_VERSION "0.0.0"
@@ -78,10 +80,18 @@ class LspServer::HostClient final : public host::Host::Client {
     if (server_.refreshInlayHints_) server_.connection_.call("workspace/inlayHint/refresh", nullptr, ignore);
   }
   void knowledgeChanged() override { server_.connection_.notify("tacit/didChange", json::object()); }
-  void showMessageRequest(MessageType type, const std::string& message, const std::vector<std::string>& actions,
+  void showMessageRequest(MessageType type, const std::string& message,
+                          const std::vector<protocol::MessageActionItem>& actions,
                           std::function<void(std::optional<std::string>)> chosen) override {
     json items = json::array();
-    for (const auto& a : actions) items.push_back({{"title", a}});
+    for (const auto& a : actions) {
+      json item = {{"title", a.title}};
+      if (server_.actionItemProperties_) {
+        if (!a.command.is_null()) item["command"] = a.command;
+        if (!a.location.is_null()) item["location"] = a.location;
+      }
+      items.push_back(std::move(item));
+    }
     json params = {{"type", static_cast<int>(type)}, {"message", message}, {"actions", items}};
     server_.connection_.call("window/showMessageRequest", params,
                              [chosen = std::move(chosen)](std::optional<json> result, std::optional<rpc::Error>) {
@@ -186,6 +196,10 @@ void LspServer::onInitialize(const InitializeParams& params, Reply<InitializeRes
     if (auto w = params.capabilities.find("window"); w != params.capabilities.end() && w->is_object()) {
       auto sd = w->find("showDocument");
       showDocument_ = sd != w->end() && sd->is_object() && sd->value("support", false) == true;
+      auto sm = w->find("showMessage");
+      if (sm != w->end() && sm->is_object())
+        if (auto item = sm->find("messageActionItem"); item != sm->end() && item->is_object())
+          actionItemProperties_ = item->value("additionalPropertiesSupport", false) == true;
     }
 
     host::Host::Options o;
@@ -316,12 +330,31 @@ void LspServer::onThreads(const ThreadsParams& p, Reply<ThreadsResult> reply) {
   if (!doc) return reply(rpc::Error{ErrorCode::RequestFailed, "document is not open: " + p.textDocument.uri});
   try {
     ThreadsResult result;
-    for (const auto& t : knowledge_->threadsIn(doc->uri(), doc->text())) {
+    const auto located = knowledge_->threadsIn(doc->uri(), doc->text());
+    store::Store* s = located.empty() ? nullptr : knowledge_->storeFor(doc->uri());
+    for (const auto& t : located) {
       // Whole lines: from the start of the first to the start of the next.
       Range range{{t.location.startLine - 1, 0}, {t.location.endLine, 0}};
-      result.threads.push_back({t.id, t.kind, t.state, t.title, range,
-                                std::string(anchor::toString(t.location.status)), t.location.confidence,
-                                threadActions(t.kind, t.state)});
+      LocatedThread out;
+      out.id = t.id;
+      out.kind = t.kind;
+      out.state = t.state;
+      out.title = t.title;
+      out.range = range;
+      out.status = std::string(anchor::toString(t.location.status));
+      out.confidence = t.location.confidence;
+      out.actions = threadActions(t.kind, t.state);
+      if (auto thread = s ? s->index().get(t.id) : std::nullopt) {
+        out.authorName = thread->author.name;
+        out.authorEmail = thread->author.email;
+        out.assignees = thread->assignees;
+        out.replies = static_cast<uint32_t>(thread->replies.size());
+        const bool replied = !thread->replies.empty();
+        out.latestAuthor = replied ? thread->replies.back().author.name : thread->author.name;
+        out.latest = store::firstLineOf(replied ? thread->replies.back().body : thread->body);
+        if (p.full) out.thread = store::locatedJson(*thread, t.location);
+      }
+      result.threads.push_back(std::move(out));
     }
     reply(result);
   } catch (const std::exception& e) {

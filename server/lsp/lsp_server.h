@@ -124,6 +124,8 @@ class LspServer {
   ServerOptions options_;
   bool refreshCodeLens_ = false, refreshInlayHints_ = false;  // the client's refreshSupport
   bool showDocument_ = false;  // the client's window.showDocument.support
+  // The client's window.showMessage.messageActionItem.additionalPropertiesSupport.
+  bool actionItemProperties_ = false;
   std::unique_ptr<host::Scheduler> ownScheduler_;  // when none is given: a clock that never moves
   std::unique_ptr<host::Knowledge> knowledge_;     // after initialize
   std::unique_ptr<HostClient> hostClient_;
