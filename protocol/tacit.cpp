@@ -25,7 +25,8 @@ void to_json(json& j, const LocatedThread& t) {
        {"author", {{"name", t.authorName}, {"email", t.authorEmail}}},
        {"assignees", t.assignees},
        {"replies", t.replies},
-       {"latest", {{"author", t.latestAuthor}, {"text", t.latest}}}};
+       {"latest", {{"author", t.latestAuthor}, {"text", t.latest}}},
+       {"updatedAt", t.updatedAt}};
   if (t.thread) j["thread"] = *t.thread;
 }
 

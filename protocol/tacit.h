@@ -50,6 +50,7 @@ struct LocatedThread {
   std::vector<std::string> assignees;
   uint32_t replies = 0;
   std::string latestAuthor, latest;
+  std::string updatedAt;  // RFC 3339: the latest event folded in
   std::optional<json> thread;  // with ThreadsParams::full
 };
 void to_json(json&, const LocatedThread&);

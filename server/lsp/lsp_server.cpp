@@ -352,6 +352,7 @@ void LspServer::onThreads(const ThreadsParams& p, Reply<ThreadsResult> reply) {
         const bool replied = !thread->replies.empty();
         out.latestAuthor = replied ? thread->replies.back().author.name : thread->author.name;
         out.latest = store::firstLineOf(replied ? thread->replies.back().body : thread->body);
+        out.updatedAt = store::formatTimestamp(thread->updatedAt);
         if (p.full) out.thread = store::locatedJson(*thread, t.location);
       }
       result.threads.push_back(std::move(out));
