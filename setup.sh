@@ -27,7 +27,8 @@ BUILD_PACKAGES=(g++ cmake ninja-build pkg-config git ccache
   libcli11-dev catch2
   python3)  # the shipped extensions (owners, chat) and their tests
 FUZZ_PACKAGES=(clang-14 libfuzzer-14-dev libclang-rt-14-dev)
-TEST_PACKAGES=(jq)  # the store scripts read `tacit list --json`
+TEST_PACKAGES=(jq  # the store scripts read `tacit list --json`
+  neovim)  # tests/neovim: the plugin in a real headless Neovim (Debian 12: 0.7.2)
 
 install_packages() {
   local missing=()

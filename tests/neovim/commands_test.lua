@@ -183,6 +183,19 @@ H.run('commands', function()
   H.contains(table.concat(texts, '\n'), '6 waiting: question', 'the inbox has mine waiting')
   vim.cmd('cclose')
 
+  -- The report (tacit report --format json) in the quickfix list.
+  vim.cmd('Tacit report --state unanswered')
+  H.wait('the report', function()
+    return vim.fn.getqflist({ title = 0 }).title:find('^Tacit report') ~= nil
+  end)
+  H.eq('Tacit report: 2 findings, 2 unanswered, 0 stale', vim.fn.getqflist({ title = 0 }).title, 'the report\'s title')
+  texts = {}
+  for _, item in ipairs(vim.fn.getqflist()) do
+    table.insert(texts, item.lnum .. ' ' .. item.text)
+  end
+  H.contains(table.concat(texts, '\n'), 'Who owns ErrGaveUp?', 'the report lists the unanswered questions')
+  vim.cmd('cclose')
+
   -- Bad input: one message, nothing stored.
   local before = H.cli({ 'list', '--json' })
   vim.cmd('Tacit frobnicate')

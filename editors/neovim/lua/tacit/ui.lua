@@ -176,13 +176,27 @@ function M.attached(client, buf)
       M.refresh(buf)
     end,
   })
-  vim.api.nvim_create_autocmd({ 'TextChanged', 'InsertLeave' }, {
-    group = group,
-    buffer = buf,
-    callback = function()
-      schedule_refresh(buf)
-    end,
-  })
+  -- Every change, typed or made by a plugin or the API (as gitsigns does);
+  -- the refresh waits until the changes pause.
+  if not s.watching then
+    s.watching = true
+    vim.api.nvim_buf_attach(buf, false, {
+      on_lines = function()
+        if not buffers[buf] then
+          return true -- detach: the buffer was unloaded
+        end
+        schedule_refresh(buf)
+      end,
+      on_reload = function()
+        schedule_refresh(buf)
+      end,
+      on_detach = function()
+        if buffers[buf] then
+          buffers[buf].watching = false
+        end
+      end,
+    })
+  end
   vim.api.nvim_create_autocmd({ 'BufUnload', 'BufWipeout' }, {
     group = group,
     buffer = buf,
