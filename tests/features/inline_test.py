@@ -148,6 +148,16 @@ class Inline(unittest.TestCase):
         self.assertEqual((answered["state"], answered["replies"][0]["kind"], answered["replies"][0]["body"]),
                          ("answered", "answer", "Net."))
         self.command("tacit.reply", [{"id": question, "body": "Thanks!"}])
+        # What a shim draws a summary from, and the whole thread on request.
+        [summary] = self.request("tacit/threads", {"textDocument": {"uri": self.uri}})["threads"]
+        self.assertEqual((summary["author"], summary["assignees"], summary["replies"], summary["latest"]),
+                         ({"name": "Ada", "email": "ada@example.com"}, ["bob@example.com"], 2,
+                          {"author": "Ada", "text": "Thanks!"}))
+        self.assertRegex(summary["updatedAt"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+        self.assertNotIn("thread", summary)
+        [full] = self.request("tacit/threads", {"textDocument": {"uri": self.uri}, "full": True})["threads"]
+        self.assertEqual([r["body"] for r in full["thread"]["replies"]], ["Net.", "Thanks!"])
+        self.assertEqual((full["thread"]["id"], full["thread"]["location"]["start_line"]), (question, 1))
         def actions():
             [thread] = self.request("tacit/threads", {"textDocument": {"uri": self.uri}})["threads"]
             return thread["actions"]

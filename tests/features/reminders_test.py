@@ -72,9 +72,10 @@ class Reminders(unittest.TestCase):
     def reminders(self, minute=0, *extra):
         return json.loads(self.tacit("reminders", "--json", *extra, minute=minute))
 
-    def serve(self, minute=0, choose=None, extensions=None):
+    def serve(self, minute=0, choose=None, extensions=None, item_properties=False):
         """A server started at minute `minute`, the document open; `choose`
-        answers window/showMessageRequest with that action's title."""
+        answers window/showMessageRequest with that action's title;
+        `item_properties`: the client declares additionalPropertiesSupport."""
         env = dict(self.env, TACIT_NOW=at(minute))
         if extensions:
             os.makedirs(os.path.join(self.dir, "config", "tacit"), exist_ok=True)
@@ -84,7 +85,10 @@ class Reminders(unittest.TestCase):
         self.clients.append(client)
         if choose is not None:
             client.responders["window/showMessageRequest"] = lambda params: {"title": choose}
-        client.initialize("file://" + self.repo, {"window": {"showDocument": {"support": True}},
+        window = {"showDocument": {"support": True}}
+        if item_properties:
+            window["showMessage"] = {"messageActionItem": {"additionalPropertiesSupport": True}}
+        client.initialize("file://" + self.repo, {"window": window,
                                                   "workspace": {"codeLens": {"refreshSupport": True}}})
         client.notify("textDocument/didOpen", {"textDocument": {
             "uri": self.uri, "languageId": "plaintext", "version": 1, "text": TEXT}})
@@ -122,6 +126,30 @@ class Reminders(unittest.TestCase):
 
     def command(self, client, command, *arguments):
         return client.request("workspace/executeCommand", {"command": command, "arguments": list(arguments)})
+
+    def test_choices_say_what_they_do_to_a_client_that_can_take_it(self):
+        # An editor with an asynchronous picker (Neovim) answers at once and
+        # acts itself: each choice carries its command or its place.
+        note = self.tacit("note", "add", "a.txt:5-6", "-m", "The parser is re-entrant")
+        rid = self.tacit("remind", note[:8], "--in", "10m")
+        client = self.serve(item_properties=True)
+        client.responders["window/showMessageRequest"] = lambda params: None  # dismissed at once
+        seen = self.mark(client)
+        self.set_clock(client, 10)
+        [shown] = self.shown(client)
+        self.assertEqual(shown["actions"], [
+            {"title": "Open", "location": {"uri": self.uri, "range": {"start": {"line": 4, "character": 0},
+                                                                      "end": {"line": 5, "character": 0}}}},
+            {"title": "Snooze 10 min", "command": {"title": "Snooze 10 min", "command": "tacit.snooze",
+                                                   "arguments": [{"id": rid}]}},
+            {"title": "Done", "command": {"title": "Done", "command": "tacit.done", "arguments": [{"id": rid}]}}])
+        # Dismissed: nothing changed; the editor then runs the Snooze command.
+        self.assertEqual(self.reminders(10)[0]["snoozes"], 0)
+        snooze = shown["actions"][1]["command"]
+        response = client.request("workspace/executeCommand", {"command": snooze["command"],
+                                                               "arguments": snooze["arguments"]})
+        self.assertEqual((response["result"]["dueAt"], response["result"]["snoozes"]), ("2026-11-30T09:20:00.000Z", 1))
+        self.wait_cleared(client, seen)
 
     def test_a_reminder_falls_due_in_the_editor_with_actions_and_a_diagnostic(self):
         note = self.tacit("note", "add", "a.txt:5-6", "-m", "The parser is re-entrant")
