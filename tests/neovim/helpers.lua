@@ -94,11 +94,14 @@ function H.repo(files)
 end
 
 -- Loads the plugin as a package manager would (the -u script runs before
--- plugin/ files are sourced), with `setup_opts` if given.
-function H.load_plugin()
+-- plugin/ files are sourced).
+function H.load_plugin(opts)
   vim.opt.runtimepath:prepend(H.plugin)
-  -- The server and git find the binary by name, as a user's would.
-  vim.env.PATH = vim.fn.fnamemodify(H.tacit, ':p:h') .. ':' .. vim.env.PATH
+  -- The plugin finds the binary by name on $PATH, as a user's would (or, with
+  -- opts.off_path, only from the `binary` option).
+  if not (opts and opts.off_path) then
+    vim.env.PATH = vim.fn.fnamemodify(H.tacit, ':p:h') .. ':' .. vim.env.PATH
+  end
   vim.cmd('runtime plugin/tacit.lua')
   vim.notify = function(msg, level)
     table.insert(H.notes, { msg = msg, level = level })
@@ -169,7 +172,12 @@ end
 function H.request(buf, method, params)
   local client = require('tacit.lsp').client(buf)
   assert(client, 'no tacit client attached')
-  local response = client.request_sync(method, params, 20000, buf)
+  local response
+  if vim.fn.has('nvim-0.11') == 1 then
+    response = client:request_sync(method, params, 20000, buf)
+  else
+    response = client.request_sync(method, params, 20000, buf)
+  end
   assert(response, method .. ': no response')
   if response.err then
     error(method .. ': ' .. vim.inspect(response.err), 2)

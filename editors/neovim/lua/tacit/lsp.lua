@@ -5,10 +5,15 @@ local config = require('tacit.config')
 
 local M = {}
 
+-- Client methods are called with `:` from 0.11 (the `.` form is deprecated).
+local has_methods = vim.fn.has('nvim-0.11') == 1
+
 -- root directory -> client id (0.7 path; 0.8+ lets vim.lsp.start reuse).
 local clients = {}
 -- directory -> top level of its work tree, or false outside one.
 local roots = {}
+-- Said once per session: the binary is missing.
+local warned_binary = false
 
 -- The top level of the git work tree holding `path` (a file or directory),
 -- or nil. Asks git itself, so worktrees, submodules and $GIT_DIR layouts
@@ -145,6 +150,10 @@ function M.attach(buf)
   end
   local bin, why = M.binary()
   if not bin then
+    if not warned_binary then
+      warned_binary = true
+      vim.notify('tacit: ' .. why, vim.log.levels.WARN)
+    end
     return nil, why
   end
   if vim.lsp.start then
@@ -171,9 +180,14 @@ end
 -- Sends a request; `done(err, result)` runs on the main loop. Pending
 -- changes to `buf` reach the server first.
 function M.request(client, method, params, done, buf)
-  client.request(method, params, function(err, result)
+  local handler = function(err, result)
     done(err, result)
-  end, buf or 0)
+  end
+  if has_methods then
+    client:request(method, params, handler, buf or 0)
+  else
+    client.request(method, params, handler, buf or 0)
+  end
 end
 
 -- workspace/executeCommand with one argument object.

@@ -155,7 +155,7 @@ end
 local function schedule_refresh(buf)
   local s = M.state(buf)
   if not s.timer then
-    s.timer = vim.loop.new_timer()
+    s.timer = (vim.uv or vim.loop).new_timer()
   end
   s.timer:stop()
   s.timer:start(config.values.update_debounce, 0, vim.schedule_wrap(function()
