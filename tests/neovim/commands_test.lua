@@ -213,6 +213,18 @@ H.run('commands', function()
   table.remove(H.errors)
   H.eq(before, H.cli({ 'list', '--json' }), 'nothing stored by bad input')
 
+  -- With list = 'select', lists go to vim.ui.select; a pick jumps there.
+  require('tacit').setup({ list = 'select' })
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  table.insert(picks, function(text)
+    return text:find('retry.go:3  ', 1, true) ~= nil
+  end)
+  vim.cmd('Tacit search idempotent')
+  H.wait('the jump to the hit', function()
+    return vim.api.nvim_win_get_cursor(0)[1] == 3
+  end)
+  H.contains(prompts[#prompts], 'Tacit search: idempotent', 'the picker')
+
   -- Completion.
   H.eq({ 'remind', 'reopen', 'reply', 'report', 'resolve' },
     vim.fn.getcompletion('Tacit re', 'cmdline'), 'completion of subcommands')
