@@ -29,30 +29,7 @@ vim.ui.select = function(items, opts, done)
   end)
 end
 
-local function notified(pattern)
-  for _, n in ipairs(H.notes) do
-    if n.msg:find(pattern) then
-      return n.msg
-    end
-  end
-end
-
--- Runs an Ex command and waits for the notification that it finished.
-local function run(cmd, pattern)
-  local before = #H.notes
-  vim.cmd(cmd)
-  H.wait(cmd .. ' to finish', function()
-    for i = before + 1, #H.notes do
-      if H.notes[i].msg:find(pattern) then
-        return true
-      end
-    end
-    return #H.errors > 0
-  end)
-  if #H.errors > 0 then
-    H.fail(cmd .. ': ' .. H.errors[1])
-  end
-end
+local run = H.command
 
 local function by_body(threads, body)
   for _, t in ipairs(threads) do

@@ -168,6 +168,28 @@ function H.lenses(buf)
   return out
 end
 
+-- Runs an Ex command and waits for the notification matching `pattern`
+-- that says it finished (or fails with the first error notification).
+-- Returns that notification's text.
+function H.command(cmd, pattern)
+  local before = #H.notes
+  vim.cmd(cmd)
+  local found
+  H.wait(cmd .. ' to finish', function()
+    for i = before + 1, #H.notes do
+      if H.notes[i].msg:find(pattern) then
+        found = H.notes[i].msg
+        return true
+      end
+    end
+    return #H.errors > 0
+  end)
+  if #H.errors > 0 then
+    error(cmd .. ': ' .. H.errors[1], 2)
+  end
+  return found
+end
+
 -- A synchronous request to the tacit client of `buf`.
 function H.request(buf, method, params)
   local client = require('tacit.lsp').client(buf)

@@ -10,22 +10,7 @@ vim.ui.input = function(_, done)
   end)
 end
 
-local function run(cmd, pattern)
-  local before = #H.notes
-  vim.cmd(cmd)
-  H.wait(cmd .. ' to finish', function()
-    for i = before + 1, #H.notes do
-      if H.notes[i].msg:find(pattern) then
-        return true
-      end
-    end
-    return #H.errors > 0
-  end)
-  if #H.errors > 0 then
-    H.fail(cmd .. ': ' .. H.errors[1])
-  end
-  return H.notes[#H.notes].msg
-end
+local run = H.command
 
 H.run('walkthrough', function()
   H.repo({

@@ -65,6 +65,19 @@ local function threads_at_cursor()
   return out
 end
 
+-- `done(item.id)` for the one item of `items`, else for the one the user
+-- picks.
+local function pick_id(items, prompt, format, done)
+  if #items == 1 then
+    return done(items[1].id)
+  end
+  vim.ui.select(items, { prompt = prompt, format_item = format }, function(item)
+    if item then
+      done(item.id)
+    end
+  end)
+end
+
 -- The thread an action is about: the id given, else the one under the cursor
 -- (asking which when there are several); `filter(t)` narrows the choice.
 local function with_thread(args, filter, done)
@@ -77,19 +90,9 @@ local function with_thread(args, filter, done)
   if #here == 0 then
     return fail('no thread here: put the cursor on an anchored line or give an id')
   end
-  if #here == 1 then
-    return done(here[1].id)
-  end
-  vim.ui.select(here, {
-    prompt = 'Which thread?',
-    format_item = function(t)
-      return string.format('%s %s: %s', t.kind, short(t.id), t.title)
-    end,
-  }, function(t)
-    if t then
-      done(t.id)
-    end
-  end)
+  pick_id(here, 'Which thread?', function(t)
+    return string.format('%s %s: %s', t.kind, short(t.id), t.title)
+  end, done)
 end
 
 -- The 0-based inclusive lines of the command's range (the cursor's line
@@ -102,20 +105,34 @@ local function lines(opts)
   return line, line
 end
 
+-- The lines (of the document as the editor has it) a command with `opts`'
+-- range is about, as the server's commands take them.
+local function place(opts)
+  local first, last = lines(opts)
+  return { uri = vim.uri_from_bufnr(0), startLine = first, endLine = last }
+end
+
+-- The client and the place; nil without a client.
+local function target(opts)
+  local client = client_here()
+  if not client then
+    return nil
+  end
+  return client, place(opts)
+end
+
 local function refreshed()
   ui.refresh(vim.api.nvim_get_current_buf())
 end
 
 local function add_note(opts, lesson)
-  local client = client_here()
+  local client, at = target(opts)
   if not client then
     return
   end
-  local first, last = lines(opts)
-  local uri = vim.uri_from_bufnr(0)
   input(lesson and 'Lesson: ' or 'Note: ', function(body)
-    execute(client, 'tacit.addNote', { uri = uri, startLine = first, endLine = last, body = body, lesson = lesson or nil,
-      private = opts.private or nil }, function(result)
+    execute(client, 'tacit.addNote', vim.tbl_extend('force', at, { body = body, lesson = lesson or nil,
+      private = opts.private or nil }), function(result)
       notify(string.format('%s %s added', lesson and 'lesson' or 'note', short(result.id)))
       refreshed()
     end)
@@ -124,7 +141,7 @@ end
 
 -- :Tacit ask [EMAIL…] [--private] [--send-at TIME…]
 local function ask(opts, args)
-  local client = client_here()
+  local client, at = target(opts)
   if not client then
     return
   end
@@ -141,12 +158,10 @@ local function ask(opts, args)
       return fail(string.format('ask: expected email addresses, --private or --send-at TIME, got %q', a))
     end
   end
-  local first, last = lines(opts)
-  local uri = vim.uri_from_bufnr(0)
   input('Question: ', function(body)
     local function send()
-      execute(client, 'tacit.ask', { uri = uri, startLine = first, endLine = last, body = body,
-        to = #to > 0 and to or nil, sendAt = send_at, private = private }, function(result)
+      execute(client, 'tacit.ask', vim.tbl_extend('force', at, { body = body,
+        to = #to > 0 and to or nil, sendAt = send_at, private = private }), function(result)
         notify(result.sendAt and string.format('question %s will be sent at %s', short(result.id), result.sendAt)
           or string.format('question %s asked', short(result.id)))
         refreshed()
@@ -219,12 +234,10 @@ end
 
 -- :[range]Tacit remind {DURATION [TEXT…] | at TIME…}
 local function remind(opts, args)
-  local client = client_here()
+  local client, at = target(opts)
   if not client then
     return
   end
-  local first, last = lines(opts)
-  local uri = vim.uri_from_bufnr(0)
   local function run(when_args)
     local argument
     if is_duration(when_args[1]) then
@@ -238,7 +251,7 @@ local function remind(opts, args)
     if #here == 1 and not (opts.range and opts.range > 0) then
       argument.thread = here[1].id
     else
-      argument.uri, argument.startLine, argument.endLine = uri, first, last
+      argument = vim.tbl_extend('force', argument, at)
     end
     execute(client, 'tacit.remind', argument, function(r)
       notify(string.format('reminder %s due %s', short(r.id), r.dueAt))
@@ -405,19 +418,9 @@ local function pick_walkthrough(client, id, done)
     if type(list) ~= 'table' or #list == 0 then
       return notify('no walkthroughs yet: :Tacit walkthrough create TITLE')
     end
-    if #list == 1 then
-      return done(list[1].id)
-    end
-    vim.ui.select(list, {
-      prompt = 'Walkthrough',
-      format_item = function(w)
-        return string.format('%s (%d chapters)', w.title, w.chapter_count)
-      end,
-    }, function(w)
-      if w then
-        done(w.id)
-      end
-    end)
+    pick_id(list, 'Walkthrough', function(w)
+      return string.format('%s (%d chapters)', w.title, w.chapter_count)
+    end, done)
   end)
 end
 
@@ -463,12 +466,11 @@ local walkthrough_verbs = {
     end)
   end,
   add = function(client, args, opts)
-    local first, last = lines(opts)
-    local uri = vim.uri_from_bufnr(0)
+    local at = place(opts)
     pick_walkthrough(client, args[1] or current_walkthrough, function(id)
       input('Chapter: ', function(body)
-        execute(client, 'tacit.walkthrough.addChapter', { walkthrough = id, uri = uri, startLine = first,
-          endLine = last, body = body }, function(r)
+        execute(client, 'tacit.walkthrough.addChapter', vim.tbl_extend('force', at, { walkthrough = id, body = body }),
+          function(r)
           current_walkthrough = r.walkthrough
           notify(string.format('chapter %d of %d added', r.chapter, r.of))
           refreshed()
