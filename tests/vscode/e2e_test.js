@@ -1,0 +1,326 @@
+#!/usr/bin/env node
+// The VS Code extension end to end, in a real VS Code: code-server 4.100.3 driven
+// by Playwright and Debian's Chromium. The built .vsix is installed, a temporary
+// git repository holds a note and a question made with the real `tacit`, and the
+// test asserts what is on screen (CodeLens, the comment thread, the diagnostic,
+// the status bar, the reminder's notification, the inbox), answers the question
+// from the thread's own UI and checks with `tacit show --json` that the answer is
+// stored. Every wait is for a condition in the page or a line from a process.
+//
+// Usage: e2e_test.js TACIT BUILD_DIR
+//   BUILD_DIR/vscode/tacit.vsix          the extension (tests/vscode: vscode/build)
+//   BUILD_DIR/vscode-test/node_modules   code-server and playwright-core
+//                                        (editors/vscode/scripts/install-test-deps.sh)
+//   BUILD_DIR/artifacts/vscode/*.png     the screenshots it leaves
+// Exit status 77 (skipped) when code-server is not installed.
+'use strict';
+const assert = require('assert/strict');
+const { spawn, spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const [TACIT, BUILD_DIR] = process.argv.slice(2).map((p) => p && path.resolve(p));
+if (!TACIT || !BUILD_DIR) {
+  console.error('usage: e2e_test.js TACIT BUILD_DIR');
+  process.exit(2);
+}
+const DEPS = path.join(BUILD_DIR, 'vscode-test', 'node_modules');
+const CODE_SERVER = path.join(DEPS, '.bin', 'code-server');
+const VSIX = path.join(BUILD_DIR, 'vscode', 'tacit.vsix');
+const ARTIFACTS = path.join(BUILD_DIR, 'artifacts', 'vscode');
+const WAIT = 240_000; // a generous bound for any one condition on 2 busy cores
+
+if (!fs.existsSync(CODE_SERVER)) {
+  console.log(`SKIPPED: code-server is not installed (${CODE_SERVER}); ` +
+    'run editors/vscode/scripts/install-test-deps.sh (./setup.sh test does)');
+  process.exit(77);
+}
+const { chromium } = require(path.join(DEPS, 'playwright-core'));
+
+const started = Date.now();
+const timings = [];
+function step(what) {
+  const s = ((Date.now() - started) / 1000).toFixed(1);
+  timings.push(`${s.padStart(6)} s  ${what}`);
+  console.log(`[${s} s] ${what}`);
+}
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tacit-vscode-'));
+const repo = path.join(scratch, 'repo');
+const env = {
+  ...process.env,
+  TMPDIR: path.join(scratch, 'tmp'),
+  XDG_CONFIG_HOME: path.join(scratch, 'config'), // no user extensions of the machine's user
+  XDG_DATA_HOME: path.join(scratch, 'data'),
+  XDG_CACHE_HOME: path.join(scratch, 'cache'),
+  HOME: path.join(scratch, 'home'),
+};
+for (const d of [env.TMPDIR, env.XDG_CONFIG_HOME, env.XDG_DATA_HOME, env.XDG_CACHE_HOME, env.HOME]) fs.mkdirSync(d, { recursive: true });
+
+function run(cmd, args, options = {}) {
+  const r = spawnSync(cmd, args, { cwd: repo, env: { ...env, ...options.env }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout}`);
+  return r.stdout.trim();
+}
+const git = (...args) => run('git', args);
+const tacit = (args, extraEnv) => run(TACIT, args, { env: extraEnv });
+
+const SHOP = [
+  'def total(items):',
+  '    return sum(i.price for i in items)',
+  '',
+  '',
+  'cache = {}',
+  '',
+  'def clear():',
+  '    cache.clear()',
+  '',
+].join('\n');
+const NOTE = 'Prices are net; tax is added at checkout.';
+const QUESTION = 'Who clears this cache, and when?';
+const ANSWER = 'clear() runs after every checkout.';
+
+function makeRepository() {
+  fs.mkdirSync(path.join(repo, 'src'), { recursive: true });
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.name', 'Ada');
+  git('config', 'user.email', 'ada@example.com');
+  fs.writeFileSync(path.join(repo, 'src', 'shop.py'), SHOP);
+  git('add', '-A');
+  git('commit', '-q', '-m', 'shop');
+  const note = tacit(['note', 'add', 'src/shop.py:1-2', '-m', NOTE]);
+  // Bob asks Ada: a question for me, waiting in my inbox.
+  git('config', 'user.name', 'Bob');
+  git('config', 'user.email', 'bob@example.com');
+  const question = tacit(['ask', 'src/shop.py:5', '-m', QUESTION, '--to', 'ada@example.com']);
+  git('config', 'user.name', 'Ada');
+  git('config', 'user.email', 'ada@example.com');
+  // A reminder that fell due an hour ago, while no editor ran: shown when the server starts.
+  const anHourAgo = new Date(Date.now() - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  tacit(['remind', note, '--in', '10m', '-m', 'Check the tax rules'], { TACIT_NOW: anHourAgo });
+  const tour = tacit(['walkthrough', 'create', 'Checkout tour', '-m', 'How a basket becomes an order']);
+  tacit(['walkthrough', 'add', tour, '--note', note]);
+  return { note, question };
+}
+
+function startCodeServer() {
+  const userData = path.join(scratch, 'user-data');
+  const extensions = path.join(scratch, 'extensions');
+  fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoUpdate': false,
+    'extensions.autoCheckUpdates': false,
+    'git.enabled': false,
+    'editor.codeLens': true,
+    'tacit.server.path': TACIT,
+  }, null, 2));
+  const config = path.join(scratch, 'code-server.yaml');
+  fs.writeFileSync(config, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
+  const common = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
+  const install = spawnSync(CODE_SERVER, [...common, '--install-extension', VSIX], { env, encoding: 'utf8' });
+  assert.equal(install.status, 0, `installing ${VSIX}: ${install.stderr}${install.stdout}`);
+  assert.match(install.stdout, /was successfully installed/);
+  step('extension installed into code-server');
+
+  const child = spawn(CODE_SERVER, [...common, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+    '--disable-workspace-trust', '--disable-getting-started-override', repo],
+  { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }); // detached: its own process group
+  const log = fs.createWriteStream(path.join(ARTIFACTS, 'code-server.log'));
+  const url = new Promise((resolve, reject) => {
+    let seen = '';
+    const look = (chunk) => {
+      log.write(chunk);
+      seen += chunk;
+      const m = /HTTP server listening on (http:\/\/[0-9.]+:\d+)/.exec(seen);
+      if (m) resolve(m[1]);
+    };
+    child.stdout.on('data', look);
+    child.stderr.on('data', look);
+    child.on('exit', (code) => reject(new Error(`code-server exited (${code}) before listening:\n${seen}`)));
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  return { child, url, exited, userData };
+}
+
+// Lines of the Tacit output channel and the extension host's log, for a failure's report.
+function extensionLogs(userData) {
+  const out = [];
+  const walk = (dir) => {
+    for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/Tacit|exthost/i.test(e.name)) out.push(`--- ${p}\n${fs.readFileSync(p, 'utf8').slice(-6000)}`);
+    }
+  };
+  walk(path.join(userData, 'logs'));
+  return out.join('\n');
+}
+
+async function runCommand(page, title) {
+  await page.keyboard.press('Control+Shift+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: WAIT });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: WAIT });
+  await page.keyboard.press('Enter');
+}
+
+async function main() {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  for (const f of fs.readdirSync(ARTIFACTS)) if (f.endsWith('.png')) fs.rmSync(path.join(ARTIFACTS, f));
+  const { note, question } = makeRepository();
+  step(`repository made: note ${note.slice(0, 8)}, question ${question.slice(0, 8)}, a due reminder, a walkthrough`);
+
+  const server = startCodeServer();
+  let browser;
+  let page;
+  try {
+    const url = await server.url;
+    step(`code-server listening on ${url}`);
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`${url}/?folder=${encodeURIComponent(repo)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: WAIT });
+    step('workbench rendered');
+
+    // Open src/shop.py with Quick Open.
+    await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: WAIT });
+    await page.keyboard.press('Control+P');
+    const quick = page.locator('.quick-input-widget input');
+    await quick.waitFor({ state: 'visible', timeout: WAIT });
+    await quick.fill('shop.py');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'shop.py' }).first().waitFor({ timeout: WAIT });
+    await page.keyboard.press('Enter');
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await editor.locator('.view-lines', { hasText: 'def total(items):' }).waitFor({ timeout: WAIT });
+    step('src/shop.py open');
+
+    // CodeLens from the server's threads extension.
+    await editor.locator('.codelens-decoration', { hasText: '1 note' }).waitFor({ timeout: WAIT });
+    await editor.locator('.codelens-decoration', { hasText: '1 question' }).waitFor({ timeout: WAIT });
+    const lenses = await editor.locator('.codelens-decoration').allInnerTexts();
+    assert.ok(lenses.some((t) => t.includes('1 note')), `lenses: ${lenses}`);
+    step(`CodeLens shown: ${JSON.stringify(lenses)}`);
+
+    // The open question's thread, expanded in the editor, with its body and who asked whom.
+    const thread = page.locator('.review-widget', { hasText: QUESTION });
+    await thread.waitFor({ timeout: WAIT });
+    const threadText = await thread.innerText();
+    assert.match(threadText, /Question · open · Bob → ada@example\.com/);
+    assert.match(threadText, /Bob/);
+    step('comment thread shown with the question\'s body');
+
+    // The question for me is a diagnostic (Information) on its line; the status bar counts it.
+    await editor.locator('.squiggly-info').first().waitFor({ state: 'attached', timeout: WAIT });
+    const status = page.locator('.statusbar-item[aria-label="Tacit: 1 open question for you"]');
+    await status.waitFor({ timeout: WAIT });
+    step('diagnostic and status bar (1 open question for you) shown');
+
+    // The reminder that fell due while no editor ran: a notification with the server's buttons.
+    const toast = page.locator('.notification-toast', { hasText: 'Check the tax rules' });
+    await toast.waitFor({ timeout: WAIT });
+    const buttons = await toast.locator('.monaco-button').allInnerTexts();
+    assert.deepEqual(buttons.map((b) => b.trim()).filter(Boolean), ['Open', 'Snooze 10 min', 'Done']);
+    assert.match(await toast.innerText(), /Reminder: Check the tax rules — src\/shop\.py:1/);
+    step(`reminder notification shown with buttons ${JSON.stringify(buttons)}`);
+    await page.screenshot({ path: path.join(ARTIFACTS, '1-codelens-thread-reminder.png') });
+
+    // Its own Done button: the server marks the reminder done. (An Info toast hides itself
+    // after a while; it is then in the notification center, with the same buttons.)
+    if (!(await toast.isVisible())) await runCommand(page, 'Notifications: Show Notifications');
+    await page.locator('.notification-list-item', { hasText: 'Check the tax rules' })
+      .locator('.monaco-button', { hasText: 'Done' }).first().click();
+    await page.locator('.notification-list-item', { hasText: 'Check the tax rules' }).waitFor({ state: 'detached', timeout: WAIT });
+    step('reminder dismissed with its Done button');
+
+    // Hover on the note's lines (the keyboard's Show Hover at the cursor): the server's hover.
+    await editor.locator('.view-line span', { hasText: 'price' }).first().click();
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    await page.locator('.monaco-hover', { hasText: NOTE }).waitFor({ timeout: WAIT });
+    assert.match(await page.locator('.monaco-hover', { hasText: NOTE }).first().innerText(), /Note · Ada/);
+    step('hover shows the note');
+    await page.screenshot({ path: path.join(ARTIFACTS, '2-hover.png') });
+    await page.keyboard.press('Escape');
+
+    // Answer the question from the thread's own UI: the reply box, then the Answer button.
+    const replyButton = thread.locator('.review-thread-reply-button');
+    if (await replyButton.isVisible()) await replyButton.click();
+    const replyBox = thread.locator('.comment-form .monaco-editor');
+    await replyBox.waitFor({ timeout: WAIT });
+    await replyBox.click();
+    await page.keyboard.type(ANSWER);
+    const answerButton = thread.locator('.form-actions .monaco-button', { hasText: /^Answer$/ });
+    await answerButton.waitFor({ timeout: WAIT });
+    const formButtons = await thread.locator('.form-actions .monaco-button').allInnerTexts();
+    step(`reply box buttons: ${JSON.stringify(formButtons)}`);
+    await answerButton.click();
+    // The server's thread comes back answered, the answer as its second comment.
+    const answered = page.locator('.review-widget', { hasText: 'Question · answered' });
+    await answered.waitFor({ timeout: WAIT });
+    await answered.locator('.review-comment', { hasText: ANSWER }).waitFor({ timeout: WAIT });
+    assert.doesNotMatch(await answered.innerText(), /sending…/);
+    step('thread shows the answer and the state answered');
+
+    const shown = JSON.parse(tacit(['show', question, '--json']));
+    assert.equal(shown.state, 'answered');
+    assert.equal(shown.replies.length, 1);
+    assert.equal(shown.replies[0].kind, 'answer');
+    assert.equal(shown.replies[0].body, ANSWER);
+    assert.equal(shown.replies[0].author.email, 'ada@example.com');
+    step('tacit show --json: the answer is stored (state answered, reply kind answer, by Ada)');
+    await page.locator('.statusbar-item[aria-label="Tacit: 0 open questions for you"]').waitFor({ timeout: WAIT });
+    step('status bar: 0 open questions for you');
+    await page.screenshot({ path: path.join(ARTIFACTS, '3-answered-thread.png') });
+
+    // The inbox, from the palette.
+    await runCommand(page, 'Tacit: Open Inbox');
+    const inbox = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Tacit Inbox' }) });
+    for (const row of ['Questions for me (0)', 'My unanswered questions (0)', 'Due reminders (0)', 'Walkthroughs (1)', 'Checkout tour']) {
+      await inbox.locator('.monaco-list-row', { hasText: row }).waitFor({ timeout: WAIT });
+    }
+    step('inbox view: questions for me (0), my unanswered (0), due reminders (0, marked done), walkthroughs (1)');
+    const reminders = JSON.parse(tacit(['reminders', '--all', '--json']));
+    assert.equal(reminders.length, 1);
+    assert.ok(reminders[0].doneAt, 'the reminder is done');
+    await page.screenshot({ path: path.join(ARTIFACTS, '4-inbox.png') });
+    step('screenshots saved in ' + ARTIFACTS);
+  } catch (e) {
+    if (page) {
+      await page.screenshot({ path: path.join(ARTIFACTS, 'failure.png') }).catch(() => {});
+      fs.writeFileSync(path.join(ARTIFACTS, 'failure.html'), await page.content().catch(() => ''));
+    }
+    console.error(extensionLogs(server.userData));
+    throw e;
+  } finally {
+    if (browser) await browser.close();
+    try {
+      process.kill(-server.child.pid, 'SIGTERM');
+    } catch {}
+    await server.exited;
+    if (!process.env.TACIT_KEEP) fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => {
+    step('passed');
+    fs.writeFileSync(path.join(ARTIFACTS, 'timings.txt'), timings.join('\n') + '\n');
+    console.log('1 passed, 0 failed');
+  },
+  (e) => {
+    console.error(e.stack || e);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);
