@@ -80,6 +80,7 @@ const SHOP = [
 const NOTE = 'Prices are net; tax is added at checkout.';
 const QUESTION = 'Who clears this cache, and when?';
 const ANSWER = 'clear() runs after every checkout.';
+const NEW_NOTE = 'Tests call clear() between cases.';
 
 function makeRepository() {
   fs.mkdirSync(path.join(repo, 'src'), { recursive: true });
@@ -235,22 +236,40 @@ async function main() {
     step(`reminder notification shown with buttons ${JSON.stringify(buttons)}`);
     await page.screenshot({ path: path.join(ARTIFACTS, '1-codelens-thread-reminder.png') });
 
-    // Its own Done button: the server marks the reminder done. (An Info toast hides itself
+
+    // The inbox, from the palette: the question for me, the due reminder, the walkthrough.
+    await runCommand(page, 'Tacit: Open Inbox');
+    const inbox = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Inbox' }) });
+    const row = (text) => inbox.locator('.monaco-list-row', { hasText: text });
+    for (const text of ['Questions for me (1)', 'My unanswered questions (0)', 'Due reminders (1)', 'Check the tax rules',
+      'Walkthroughs (1)', 'Checkout tour']) {
+      await row(text).waitFor({ timeout: WAIT });
+    }
+    assert.match(await row(QUESTION).innerText(), /from Bob · src\/shop\.py:5/);
+    step('inbox: questions for me (1) from Bob, my unanswered (0), due reminders (1), walkthroughs (1)');
+    await page.screenshot({ path: path.join(ARTIFACTS, '2-inbox.png') });
+
+    // The reminder's own Done button: the server marks it done. (An Info toast hides itself
     // after a while; it is then in the notification center, with the same buttons.)
+    const reminder = page.locator('.notification-list-item', { hasText: 'Check the tax rules' });
     if (!(await toast.isVisible())) await runCommand(page, 'Notifications: Show Notifications');
-    await page.locator('.notification-list-item', { hasText: 'Check the tax rules' })
-      .locator('.monaco-button', { hasText: 'Done' }).first().click();
-    await page.locator('.notification-list-item', { hasText: 'Check the tax rules' }).waitFor({ state: 'detached', timeout: WAIT });
-    step('reminder dismissed with its Done button');
+    await reminder.locator('.monaco-button', { hasText: 'Done' }).first().click();
+    await reminder.waitFor({ state: 'detached', timeout: WAIT });
+    await row('Due reminders (0)').waitFor({ timeout: WAIT });
+    const reminders = JSON.parse(tacit(['reminders', '--all', '--json']));
+    assert.equal(reminders.length, 1);
+    assert.ok(reminders[0].doneAt, 'the reminder is done');
+    step('reminder done from its notification (tacit reminders --all --json: doneAt set; inbox: 0 due)');
 
     // Hover on the note's lines (the keyboard's Show Hover at the cursor): the server's hover.
     await editor.locator('.view-line span', { hasText: 'price' }).first().click();
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+I');
-    await page.locator('.monaco-hover', { hasText: NOTE }).waitFor({ timeout: WAIT });
-    assert.match(await page.locator('.monaco-hover', { hasText: NOTE }).first().innerText(), /Note · Ada/);
+    const hover = page.locator('.monaco-hover', { hasText: NOTE }).first();
+    await hover.waitFor({ timeout: WAIT });
+    assert.match(await hover.innerText(), /Note · Ada/);
     step('hover shows the note');
-    await page.screenshot({ path: path.join(ARTIFACTS, '2-hover.png') });
+    await page.screenshot({ path: path.join(ARTIFACTS, '3-hover.png') });
     await page.keyboard.press('Escape');
 
     // Answer the question from the thread's own UI: the reply box, then the Answer button.
@@ -263,7 +282,8 @@ async function main() {
     const answerButton = thread.locator('.form-actions .monaco-button', { hasText: /^Answer$/ });
     await answerButton.waitFor({ timeout: WAIT });
     const formButtons = await thread.locator('.form-actions .monaco-button').allInnerTexts();
-    step(`reply box buttons: ${JSON.stringify(formButtons)}`);
+    assert.deepEqual(formButtons, ['Answer', 'Reply']);
+    step(`reply box buttons (from the server's actions): ${JSON.stringify(formButtons)}`);
     await answerButton.click();
     // The server's thread comes back answered, the answer as its second comment.
     const answered = page.locator('.review-widget', { hasText: 'Question · answered' });
@@ -280,20 +300,42 @@ async function main() {
     assert.equal(shown.replies[0].author.email, 'ada@example.com');
     step('tacit show --json: the answer is stored (state answered, reply kind answer, by Ada)');
     await page.locator('.statusbar-item[aria-label="Tacit: 0 open questions for you"]').waitFor({ timeout: WAIT });
-    step('status bar: 0 open questions for you');
-    await page.screenshot({ path: path.join(ARTIFACTS, '3-answered-thread.png') });
+    await row('Questions for me (0)').waitFor({ timeout: WAIT });
+    step('status bar and inbox: 0 open questions for you');
+    await page.screenshot({ path: path.join(ARTIFACTS, '4-answered-thread.png') });
 
-    // The inbox, from the palette.
-    await runCommand(page, 'Tacit: Open Inbox');
-    const inbox = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Tacit Inbox' }) });
-    for (const row of ['Questions for me (0)', 'My unanswered questions (0)', 'Due reminders (0)', 'Walkthroughs (1)', 'Checkout tour']) {
-      await inbox.locator('.monaco-list-row', { hasText: row }).waitFor({ timeout: WAIT });
-    }
-    step('inbox view: questions for me (0), my unanswered (0), due reminders (0, marked done), walkthroughs (1)');
-    const reminders = JSON.parse(tacit(['reminders', '--all', '--json']));
-    assert.equal(reminders.length, 1);
-    assert.ok(reminders[0].doneAt, 'the reminder is done');
-    await page.screenshot({ path: path.join(ARTIFACTS, '4-inbox.png') });
+    // Resolve from the thread's title bar: VS Code folds a resolved thread and marks it
+    // resolved (its gutter glyph, the Comments panel's icon); unfolded, it offers Reopen.
+    await answered.locator('.action-label[aria-label="Resolve"]').click();
+    await page.locator('.monaco-list-row', { hasText: QUESTION })
+      .filter({ has: page.locator('.codicon-comment') }).waitFor({ timeout: WAIT });
+    await editor.locator('.comment-range-glyph.comment-thread').click();
+    const resolved = page.locator('.review-widget', { hasText: 'Question · resolved' });
+    await resolved.locator('.action-label[aria-label="Reopen"]').waitFor({ timeout: WAIT });
+    assert.equal(await resolved.locator('.action-label[aria-label="Resolve"]').count(), 0);
+    assert.equal(JSON.parse(tacit(['show', question, '--json'])).state, 'resolved');
+    step('resolved from the thread title bar (tacit show --json: resolved); shown resolved, Reopen offered');
+    await page.screenshot({ path: path.join(ARTIFACTS, '5-resolved-thread.png') });
+
+    // A new comment on any line starts a note: Add Comment on line 8, then the Add Note button.
+    await editor.locator('.view-line', { hasText: 'cache.clear()' }).click();
+    await runCommand(page, 'Comments: Add Comment on Current Selection');
+    const addNoteButton = page.locator('.form-actions .monaco-button', { hasText: /^Add Note$/ });
+    const draft = page.locator('.review-widget', { has: addNoteButton });
+    const addNote = draft.locator(addNoteButton);
+    await addNote.waitFor({ timeout: WAIT });
+    const draftButtons = await draft.locator('.form-actions .monaco-button').allInnerTexts();
+    assert.deepEqual(draftButtons, ['Add Note', 'Ask Question', 'Add Lesson']);
+    await draft.locator('.comment-form .monaco-editor').click();
+    await page.keyboard.type(NEW_NOTE);
+    await addNote.click();
+    await editor.locator('.codelens-decoration', { hasText: /^1 note$/ }).waitFor({ timeout: WAIT });
+    const notes = JSON.parse(tacit(['list', '--json', '--kind', 'note']));
+    const added = notes.find((n) => n.body === NEW_NOTE);
+    assert.ok(added, `the new note is stored: ${JSON.stringify(notes)}`);
+    assert.deepEqual([added.location.path, added.location.start_line, added.location.end_line], ['src/shop.py', 8, 8]);
+    step('a new comment on line 8 made a note there (tacit list --json), its CodeLens shown');
+    await page.screenshot({ path: path.join(ARTIFACTS, '6-new-note.png') });
     step('screenshots saved in ' + ARTIFACTS);
   } catch (e) {
     if (page) {

@@ -15,7 +15,8 @@ export function handleMessageRequests(client: LanguageClient, afterChoice: () =>
           ? vscode.window.showWarningMessage
           : vscode.window.showInformationMessage;
     const chosen = await show<MessageActionItem>(params.message, ...actions);
-    if (chosen) afterChoice();
+    // After the answer has gone: the server acts on it, then tacit/didChange follows anyway.
+    if (chosen) setImmediate(afterChoice);
     return chosen ?? null;
   });
 }
