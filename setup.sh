@@ -75,6 +75,7 @@ run_tests() {
       @microsoft/sarif-multitool-linux@5.7.0 >/dev/null
   fi
   chmod u+x "$multitool"  # npm 11 skips the package's postinstall, which would do it
+  editors/vscode/scripts/install-test-deps.sh "$BUILD_DIR"  # tests/vscode: Chromium, code-server, npm packages
   step "ctest (unit and transcript tests)"
   ctest --test-dir "$BUILD_DIR" --no-tests=error --output-on-failure -j "$JOBS"
 }

@@ -25,7 +25,7 @@ const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 // match it with `commentThread =~ /;answer;/`.
 export function contextValueOf(actions: readonly string[]): string {
   const verbs = actions.filter((a) => a.startsWith('tacit.')).map((a) => a.slice('tacit.'.length));
-  return ';' + verbs.join(';') + ';';
+  return ';' + verbs.map((v) => v + ';').join('');
 }
 
 function date(s: string | undefined): Date | undefined {
