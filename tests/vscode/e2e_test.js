@@ -118,6 +118,7 @@ function startCodeServer() {
     'extensions.autoCheckUpdates': false,
     'git.enabled': false,
     'editor.codeLens': true,
+    'comments.collapseOnResolve': true,
     'tacit.server.path': TACIT,
   }, null, 2));
   const config = path.join(scratch, 'code-server.yaml');
@@ -307,8 +308,8 @@ async function main() {
     // Resolve from the thread's title bar: VS Code folds a resolved thread and marks it
     // resolved (its gutter glyph, the Comments panel's icon); unfolded, it offers Reopen.
     await answered.locator('.action-label[aria-label="Resolve"]').click();
-    await page.locator('.monaco-list-row', { hasText: QUESTION })
-      .filter({ has: page.locator('.codicon-comment') }).waitFor({ timeout: WAIT });
+    await page.locator('.review-widget', { hasText: QUESTION }).waitFor({ state: 'hidden', timeout: WAIT });
+    // The gutter glyph of a resolved thread (an unresolved one's is .comment-thread-unresolved).
     await editor.locator('.comment-range-glyph.comment-thread').click();
     const resolved = page.locator('.review-widget', { hasText: 'Question · resolved' });
     await resolved.locator('.action-label[aria-label="Reopen"]').waitFor({ timeout: WAIT });
