@@ -118,7 +118,7 @@ function startCodeServer() {
     'extensions.autoCheckUpdates': false,
     'git.enabled': false,
     'editor.codeLens': true,
-    'comments.collapseOnResolve': true,
+    'comments.collapseOnResolve': false, // the resolved thread stays in view for the test
     'tacit.server.path': TACIT,
   }, null, 2));
   const config = path.join(scratch, 'code-server.yaml');
@@ -305,14 +305,13 @@ async function main() {
     step('status bar and inbox: 0 open questions for you');
     await page.screenshot({ path: path.join(ARTIFACTS, '4-answered-thread.png') });
 
-    // Resolve from the thread's title bar: VS Code folds a resolved thread and marks it
-    // resolved (its gutter glyph, the Comments panel's icon); unfolded, it offers Reopen.
+    // Resolve from the thread's title bar: shown resolved (its label, the resolved gutter glyph;
+    // the test keeps it unfolded with comments.collapseOnResolve off), Reopen in place of Resolve.
     await answered.locator('.action-label[aria-label="Resolve"]').click();
-    await page.locator('.review-widget', { hasText: QUESTION }).waitFor({ state: 'hidden', timeout: WAIT });
-    // The gutter glyph of a resolved thread (an unresolved one's is .comment-thread-unresolved).
-    await editor.locator('.comment-range-glyph.comment-thread').click();
     const resolved = page.locator('.review-widget', { hasText: 'Question · resolved' });
     await resolved.locator('.action-label[aria-label="Reopen"]').waitFor({ timeout: WAIT });
+    // An unresolved thread's glyph is .comment-thread-unresolved.
+    await editor.locator('.comment-range-glyph.comment-thread').waitFor({ timeout: WAIT });
     assert.equal(await resolved.locator('.action-label[aria-label="Resolve"]').count(), 0);
     assert.equal(JSON.parse(tacit(['show', question, '--json'])).state, 'resolved');
     step('resolved from the thread title bar (tacit show --json: resolved); shown resolved, Reopen offered');
