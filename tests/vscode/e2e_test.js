@@ -81,6 +81,8 @@ const NOTE = 'Prices are net; tax is added at checkout.';
 const QUESTION = 'Who clears this cache, and when?';
 const ANSWER = 'clear() runs after every checkout.';
 const NEW_NOTE = 'Tests call clear() between cases.';
+const LESSON = 'Clearing in the request path cost us an outage.';
+const ASKED = 'Should clear() also reset the totals?';
 
 function makeRepository() {
   fs.mkdirSync(path.join(repo, 'src'), { recursive: true });
@@ -102,6 +104,9 @@ function makeRepository() {
   tacit(['remind', note, '--in', '10m', '-m', 'Check the tax rules'], { TACIT_NOW: anHourAgo });
   const tour = tacit(['walkthrough', 'create', 'Checkout tour', '-m', 'How a basket becomes an order']);
   tacit(['walkthrough', 'add', tour, '--note', note]);
+  // A remote for Sync.
+  run('git', ['init', '-q', '--bare', path.join(scratch, 'remote.git')]);
+  git('remote', 'add', 'origin', path.join(scratch, 'remote.git'));
   return { note, question };
 }
 
@@ -172,6 +177,24 @@ async function runCommand(page, title) {
   await page.keyboard.press('Enter');
 }
 
+// An input box or quick pick of ours, by its title: type the answer and take it.
+async function answerPrompt(page, title, text) {
+  const widget = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: title }) });
+  await widget.waitFor({ timeout: WAIT });
+  await widget.locator('input').fill(text);
+  await page.keyboard.press('Enter');
+  await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'hidden', timeout: WAIT });
+}
+
+async function pickRow(page, title, row) {
+  const widget = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: title }) });
+  const item = widget.locator('.quick-input-list .monaco-list-row', { hasText: row });
+  await item.waitFor({ timeout: WAIT });
+  const text = await item.innerText();
+  await item.click();
+  return text;
+}
+
 async function main() {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   for (const f of fs.readdirSync(ARTIFACTS)) if (f.endsWith('.png')) fs.rmSync(path.join(ARTIFACTS, f));
@@ -191,6 +214,7 @@ async function main() {
         '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
     });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.setDefaultTimeout(WAIT);
     await page.goto(`${url}/?folder=${encodeURIComponent(repo)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: WAIT });
     step('workbench rendered');
@@ -336,6 +360,66 @@ async function main() {
     assert.deepEqual([added.location.path, added.location.start_line, added.location.end_line], ['src/shop.py', 8, 8]);
     step('a new comment on line 8 made a note there (tacit list --json), its CodeLens shown');
     await page.screenshot({ path: path.join(ARTIFACTS, '6-new-note.png') });
+
+    // The palette commands. Add Lesson on line 7 (the cursor's line).
+    await editor.locator('.view-line', { hasText: 'def clear():' }).click();
+    await runCommand(page, 'Tacit: Add Lesson');
+    await answerPrompt(page, 'Tacit: Lesson on line 7', LESSON);
+    await editor.locator('.codelens-decoration', { hasText: /^1 lesson$/ }).waitFor({ timeout: WAIT });
+    const lesson = JSON.parse(tacit(['list', '--json', '--kind', 'lesson']))[0];
+    assert.deepEqual([lesson.body, lesson.location.start_line], [LESSON, 7]);
+    step('palette Add Lesson: a lesson on line 7 (tacit list --json), its CodeLens shown');
+
+    // Ask Question on line 7, to Bob.
+    await runCommand(page, 'Tacit: Ask Question');
+    await answerPrompt(page, 'Tacit: Question on line 7', ASKED);
+    // "Asked before?": the answered question about clear() is offered first.
+    const before = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: 'Tacit: asked before?' }) });
+    const earlier = await before.locator('.monaco-list-row', { hasText: QUESTION }).innerText({ timeout: WAIT });
+    assert.match(earlier, new RegExp(`Answer: ${ANSWER.replace(/[()]/g, '\\$&')}`));
+    await pickRow(page, 'Tacit: asked before?', 'Ask anyway');
+    await answerPrompt(page, 'Tacit: ask whom?', 'bob@example.com');
+    await editor.locator('.codelens-decoration', { hasText: '1 lesson · 1 question' }).waitFor({ timeout: WAIT });
+    const asked = JSON.parse(tacit(['list', '--json', '--kind', 'question', '--state', 'open']));
+    assert.deepEqual(asked.map((q) => [q.body, q.assignees, q.location.start_line]), [[ASKED, ['bob@example.com'], 7]]);
+    await inbox.locator('.monaco-list-row', { hasText: 'My unanswered questions (1)' }).waitFor({ timeout: WAIT });
+    step('palette Ask Question: offered the answered question first, then asked Bob on line 7 (tacit list --json); inbox: my unanswered (1)');
+
+    // Search Knowledge: the note, by a word of it; picking it goes there.
+    await runCommand(page, 'Tacit: Search Knowledge');
+    await answerPrompt(page, 'Tacit: search knowledge', 'checkout');
+    const hit = await pickRow(page, 'Tacit: "checkout"', NOTE);
+    assert.match(hit, /note · Ada/);
+    assert.match(hit, /src\/shop\.py:1/);
+    await page.locator('.statusbar-item', { hasText: /^Ln 1, Col 1$/ }).waitFor({ timeout: WAIT });
+    step('palette Search Knowledge: "checkout" found the note (note · Ada, src/shop.py:1) and went there');
+
+    // Remind Me in an hour about the cursor's line.
+    await runCommand(page, 'Tacit: Remind Me');
+    await answerPrompt(page, 'Tacit: remind me about line 1', '1h');
+    await answerPrompt(page, 'Tacit: reminder text (optional)', 'Look at the tax again');
+    await page.locator('.notification-toast', { hasText: 'Tacit: reminder due' }).waitFor({ timeout: WAIT });
+    const pending = JSON.parse(tacit(['reminders', '--json']));
+    assert.deepEqual(pending.map((r) => [r.text, r.location.startLine]), [['Look at the tax again', 1]]);
+    step('palette Remind Me: a reminder in 1h on line 1 (tacit reminders --json)');
+
+    // Play Walkthrough: the server opens the chapter (window/showDocument) and the status bar says which.
+    await page.keyboard.press('Control+End');
+    await page.locator('.statusbar-item', { hasText: /^Ln 9, Col 1$/ }).waitFor({ timeout: WAIT });
+    await runCommand(page, 'Tacit: Play Walkthrough');
+    await pickRow(page, 'Tacit: play a walkthrough', 'Checkout tour');
+    await page.locator('.statusbar-item', { hasText: 'Tacit: Checkout tour · chapter 1 of 1' }).waitFor({ timeout: WAIT });
+    // The chapter's lines 1-2 selected: the cursor at the start of line 3.
+    await page.locator('.statusbar-item', { hasText: /Ln 3, Col 1 \(\d+ selected\)/ }).waitFor({ timeout: WAIT });
+    step('palette Play Walkthrough: chapter 1 of 1 opened, its lines 1-2 selected');
+
+    // Sync with origin (tacit sync): the knowledge refs reach the remote.
+    await runCommand(page, 'Tacit: Sync');
+    await page.locator('.notification-toast', { hasText: /Tacit: synced — fetched 0 new event\(s\) from origin, pushed \d+ ref/ })
+      .waitFor({ timeout: WAIT });
+    assert.match(git('ls-remote', 'origin'), /refs\/tacit\/v1\/replicas\//);
+    step('palette Sync: tacit sync pushed the knowledge to origin (git ls-remote)');
+    await page.screenshot({ path: path.join(ARTIFACTS, '7-palette.png') });
     step('screenshots saved in ' + ARTIFACTS);
   } catch (e) {
     if (page) {
