@@ -81,6 +81,7 @@ const NOTE = 'Prices are net; tax is added at checkout.';
 const QUESTION = 'Who clears this cache, and when?';
 const ANSWER = 'clear() runs after every checkout.';
 const NEW_NOTE = 'Tests call clear() between cases.';
+const REPLY = 'Reopened: the nightly job clears it too.';
 const LESSON = 'Clearing in the request path cost us an outage.';
 const ASKED = 'Should clear() also reset the totals?';
 
@@ -184,6 +185,16 @@ async function answerPrompt(page, title, text) {
   await widget.locator('input').fill(text);
   await page.keyboard.press('Enter');
   await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'hidden', timeout: WAIT });
+}
+
+// The cursor to the start of a line, with Quick Open's ":N" (the line may be out of view).
+async function goToLine(page, line) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: WAIT });
+  await input.fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.statusbar-item', { hasText: new RegExp(`^Ln ${line}, Col 1$`) }).waitFor({ timeout: WAIT });
 }
 
 async function pickRow(page, title, row) {
@@ -341,8 +352,32 @@ async function main() {
     step('resolved from the thread title bar (tacit show --json: resolved); shown resolved, Reopen offered');
     await page.screenshot({ path: path.join(ARTIFACTS, '5-resolved-thread.png') });
 
+    // Reopen, Acknowledge (seen, will answer) and Reply: the rest of the thread's verbs.
+    await resolved.locator('.action-label[aria-label="Reopen"]').click();
+    const reopened = page.locator('.review-widget', { hasText: 'Question · open' });
+    await reopened.locator('.action-label[aria-label="Resolve"]').waitFor({ timeout: WAIT });
+    await reopened.locator('.action-label[aria-label^="Acknowledge"]').click();
+    await page.locator('.review-widget', { hasText: 'Question · open · Bob → ada@example.com · seen by Ada' })
+      .waitFor({ timeout: WAIT });
+    const replyAgain = reopened.locator('.review-thread-reply-button');
+    if (await replyAgain.isVisible()) await replyAgain.click();
+    await reopened.locator('.comment-form .monaco-editor').click();
+    await page.keyboard.type(REPLY);
+    await reopened.locator('.form-actions .monaco-button', { hasText: /^Reply$/ }).click();
+    await reopened.locator('.review-comment', { hasText: REPLY }).filter({ hasText: /^(?!.*sending…)/s })
+      .waitFor({ timeout: WAIT });
+    await reopened.locator('.review-comment', { hasText: 'sending…' }).waitFor({ state: 'detached', timeout: WAIT });
+    const again = JSON.parse(tacit(['show', question, '--json']));
+    assert.equal(again.state, 'open');
+    assert.deepEqual(again.acks.map((a) => a.author.email), ['ada@example.com']);
+    assert.deepEqual(again.replies.map((r) => [r.kind, r.body]), [['answer', ANSWER], ['reply', REPLY]]);
+    step('reopened, acknowledged and replied from the thread UI (tacit show --json: open, 1 ack, answer + reply)');
+    // Resolved again, so that "asked before?" offers it below.
+    await reopened.locator('.action-label[aria-label="Resolve"]').click();
+    await page.locator('.review-widget', { hasText: 'Question · resolved' }).waitFor({ timeout: WAIT });
+
     // A new comment on any line starts a note: Add Comment on line 8, then the Add Note button.
-    await editor.locator('.view-line', { hasText: 'cache.clear()' }).click();
+    await goToLine(page, 8);
     await runCommand(page, 'Comments: Add Comment on Current Selection');
     const addNoteButton = page.locator('.form-actions .monaco-button', { hasText: /^Add Note$/ });
     const draft = page.locator('.review-widget', { has: addNoteButton });
@@ -362,7 +397,7 @@ async function main() {
     await page.screenshot({ path: path.join(ARTIFACTS, '6-new-note.png') });
 
     // The palette commands. Add Lesson on line 7 (the cursor's line).
-    await editor.locator('.view-line', { hasText: 'def clear():' }).click();
+    await goToLine(page, 7);
     await runCommand(page, 'Tacit: Add Lesson');
     await answerPrompt(page, 'Tacit: Lesson on line 7', LESSON);
     await editor.locator('.codelens-decoration', { hasText: /^1 lesson$/ }).waitFor({ timeout: WAIT });
@@ -380,8 +415,8 @@ async function main() {
     await pickRow(page, 'Tacit: asked before?', 'Ask anyway');
     await answerPrompt(page, 'Tacit: ask whom?', 'bob@example.com');
     await editor.locator('.codelens-decoration', { hasText: '1 lesson · 1 question' }).waitFor({ timeout: WAIT });
-    const asked = JSON.parse(tacit(['list', '--json', '--kind', 'question', '--state', 'open']));
-    assert.deepEqual(asked.map((q) => [q.body, q.assignees, q.location.start_line]), [[ASKED, ['bob@example.com'], 7]]);
+    const asked = JSON.parse(tacit(['list', '--json', '--kind', 'question', '--to', 'bob@example.com']));
+    assert.deepEqual(asked.map((q) => [q.body, q.state, q.location.start_line]), [[ASKED, 'open', 7]]);
     await inbox.locator('.monaco-list-row', { hasText: 'My unanswered questions (1)' }).waitFor({ timeout: WAIT });
     step('palette Ask Question: offered the answered question first, then asked Bob on line 7 (tacit list --json); inbox: my unanswered (1)');
 
@@ -404,8 +439,7 @@ async function main() {
     step('palette Remind Me: a reminder in 1h on line 1 (tacit reminders --json)');
 
     // Play Walkthrough: the server opens the chapter (window/showDocument) and the status bar says which.
-    await page.keyboard.press('Control+End');
-    await page.locator('.statusbar-item', { hasText: /^Ln 9, Col 1$/ }).waitFor({ timeout: WAIT });
+    await goToLine(page, 9);
     await runCommand(page, 'Tacit: Play Walkthrough');
     await pickRow(page, 'Tacit: play a walkthrough', 'Checkout tour');
     await page.locator('.statusbar-item', { hasText: 'Tacit: Checkout tour · chapter 1 of 1' }).waitFor({ timeout: WAIT });
