@@ -81,6 +81,7 @@ const NOTE = 'Prices are net; tax is added at checkout.';
 const QUESTION = 'Who clears this cache, and when?';
 const ANSWER = 'clear() runs after every checkout.';
 const NEW_NOTE = 'Tests call clear() between cases.';
+const CHAPTER = 'Then the cache is cleared.';
 const REPLY = 'Reopened: the nightly job clears it too.';
 const LESSON = 'Clearing in the request path cost us an outage.';
 const ASKED = 'Should clear() also reset the totals?';
@@ -108,7 +109,7 @@ function makeRepository() {
   // A remote for Sync.
   run('git', ['init', '-q', '--bare', path.join(scratch, 'remote.git')]);
   git('remote', 'add', 'origin', path.join(scratch, 'remote.git'));
-  return { note, question };
+  return { note, question, tour };
 }
 
 function startCodeServer() {
@@ -209,7 +210,7 @@ async function pickRow(page, title, row) {
 async function main() {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   for (const f of fs.readdirSync(ARTIFACTS)) if (f.endsWith('.png')) fs.rmSync(path.join(ARTIFACTS, f));
-  const { note, question } = makeRepository();
+  const { note, question, tour } = makeRepository();
   step(`repository made: note ${note.slice(0, 8)}, question ${question.slice(0, 8)}, a due reminder, a walkthrough`);
 
   const server = startCodeServer();
@@ -446,6 +447,25 @@ async function main() {
     // The chapter's lines 1-2 selected: the cursor at the start of line 3.
     await page.locator('.statusbar-item', { hasText: /Ln 3, Col 1 \(\d+ selected\)/ }).waitFor({ timeout: WAIT });
     step('palette Play Walkthrough: chapter 1 of 1 opened, its lines 1-2 selected');
+
+    // A code action of the server's (Quick Fix on line 7): "Add as a chapter of …" carries every
+    // argument but the text, which the extension asks for before running it.
+    await goToLine(page, 7);
+    await page.keyboard.press('Control+.');
+    // The server's order: Add note here, Ask about this code, then the walkthroughs' actions.
+    const actions = page.locator('.action-widget .monaco-list-row.action');
+    await actions.filter({ hasText: 'Add as a chapter of "Checkout tour"' }).waitFor({ timeout: WAIT });
+    assert.deepEqual((await actions.allInnerTexts()).map((t) => t.trim()),
+      ['Add note here', 'Ask about this code', 'Add as a chapter of "Checkout tour"']);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.locator('.action-widget .monaco-list-row.focused', { hasText: 'Add as a chapter of' }).waitFor({ timeout: WAIT });
+    await page.keyboard.press('Enter');
+    await answerPrompt(page, 'Tacit: Chapter on line 7', CHAPTER);
+    await page.locator('.codelens-decoration', { hasText: 'Walkthrough: Checkout tour · 2/2' }).waitFor({ timeout: WAIT });
+    const walkthrough = JSON.parse(tacit(['walkthrough', 'show', tour, '--json']));
+    assert.deepEqual(walkthrough.chapters.map((c) => [c.body, c.location.start_line]), [[NOTE, 1], [CHAPTER, 7]]);
+    step('code action "Add as a chapter of" asked for the text: chapter 2 on line 7 (tacit walkthrough show --json)');
 
     // Sync with origin (tacit sync): the knowledge refs reach the remote.
     await runCommand(page, 'Tacit: Sync');
