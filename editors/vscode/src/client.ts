@@ -7,9 +7,14 @@ import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, Middleware, ServerOptions } from 'vscode-languageclient/node';
 import { ServerCommands } from './protocol';
 
-export type AskText = (command: string, args: Record<string, unknown>) => Promise<string | undefined>;
+// What the user is asked before a code action's command runs: the text of a note or a
+// chapter; a whole question (text, "asked before?", whom), which then runs on its own.
+export interface Prompts {
+  text(command: string, args: Record<string, unknown>): Promise<string | undefined>;
+  question(at: { uri: string; startLine: number; endLine: number }): Promise<unknown>;
+}
 
-const needsBody = new Set<string>([ServerCommands.addNote, ServerCommands.ask, ServerCommands.walkthroughAddChapter]);
+const needsBody = new Set<string>([ServerCommands.addNote, ServerCommands.walkthroughAddChapter]);
 
 export function serverPath(): string {
   return vscode.workspace.getConfiguration('tacit').get<string>('server.path')?.trim() || 'tacit';
@@ -20,7 +25,7 @@ export function serverPath(): string {
 export function createClient(
   root: string,
   output: vscode.OutputChannel,
-  askText: AskText,
+  prompts: Prompts,
   documents: Pick<Middleware, 'didOpen' | 'didSave' | 'didClose'>,
 ): LanguageClient {
   const serverOptions: ServerOptions = { command: serverPath(), args: ['serve'], options: { cwd: root } };
@@ -31,8 +36,12 @@ export function createClient(
       ...documents,
       executeCommand: async (command, args, next) => {
         const first = args[0] as Record<string, unknown> | undefined;
-        if (needsBody.has(command) && first && typeof first === 'object' && first.body === undefined) {
-          const body = await askText(command, first);
+        const withoutBody = first && typeof first === 'object' && first.body === undefined;
+        if (command === ServerCommands.ask && withoutBody) {
+          return prompts.question(first as { uri: string; startLine: number; endLine: number });
+        }
+        if (needsBody.has(command) && withoutBody) {
+          const body = await prompts.text(command, first);
           if (body === undefined) return undefined; // cancelled
           return next(command, [{ ...first, body }, ...args.slice(1)]);
         }

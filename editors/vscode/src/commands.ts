@@ -83,7 +83,12 @@ export class Commands {
 
   async ask(): Promise<void> {
     const at = this.here();
-    if (!at) return;
+    if (at) await this.askAt(at);
+  }
+
+  // The question's text, the answered questions like it ("asked before?"), whom to ask;
+  // then the server asks it. Also for the server's "Ask about this code" (client.ts).
+  async askAt(at: { uri: string; startLine: number; endLine: number }): Promise<unknown> {
     const body = await this.askText(ServerCommands.ask, at);
     if (!body) return;
     // "Asked before?": answered questions like this one, before it is sent.
@@ -118,7 +123,7 @@ export class Commands {
     });
     if (to === undefined) return;
     const people = recipients(to);
-    await this.run(ServerCommands.ask, { ...at, body, ...(people.length ? { to: people } : {}) }, 'Question asked');
+    return this.run(ServerCommands.ask, { ...at, body, ...(people.length ? { to: people } : {}) }, 'Question asked');
   }
 
   async search(): Promise<void> {

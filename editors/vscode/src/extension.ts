@@ -29,7 +29,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   let comments: ThreadComments | undefined;
   let commands: Commands | undefined;
-  const lc = createClient(root, output, (command, args) => commands!.askText(command, args), {
+  const prompts = {
+    text: (command: string, args: Record<string, unknown>) => commands!.askText(command, args),
+    question: (at: { uri: string; startLine: number; endLine: number }) => commands!.askAt(at),
+  };
+  const lc = createClient(root, output, prompts, {
     // Threads of a document once the server has it, and again when it is saved.
     didOpen: async (document, next) => {
       await next(document);
