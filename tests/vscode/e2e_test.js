@@ -419,6 +419,7 @@ async function main() {
     const asked = JSON.parse(tacit(['list', '--json', '--kind', 'question', '--to', 'bob@example.com']));
     assert.deepEqual(asked.map((q) => [q.body, q.state, q.location.start_line]), [[ASKED, 'open', 7]]);
     await inbox.locator('.monaco-list-row', { hasText: 'My unanswered questions (1)' }).waitFor({ timeout: WAIT });
+    assert.match(await inbox.locator('.monaco-list-row', { hasText: ASKED }).innerText(), /to bob@example\.com · src\/shop\.py:7/);
     step('palette Ask Question: offered the answered question first, then asked Bob on line 7 (tacit list --json); inbox: my unanswered (1)');
 
     // Search Knowledge: the note, by a word of it; picking it goes there.
@@ -465,13 +466,15 @@ async function main() {
     await page.locator('.codelens-decoration', { hasText: 'Walkthrough: Checkout tour · 2/2' }).waitFor({ timeout: WAIT });
     const walkthrough = JSON.parse(tacit(['walkthrough', 'show', tour, '--json']));
     assert.deepEqual(walkthrough.chapters.map((c) => [c.body, c.location.start_line]), [[NOTE, 1], [CHAPTER, 7]]);
-    step('code action "Add as a chapter of" asked for the text: chapter 2 on line 7 (tacit walkthrough show --json)');
+    await inbox.locator('.monaco-list-row', { hasText: /Checkout tour\s*2 chapters/ }).waitFor({ timeout: WAIT });
+    step('code action "Add as a chapter of" asked for the text: chapter 2 on line 7 (tacit walkthrough show --json; inbox: 2 chapters)');
 
     // Sync with origin (tacit sync): the knowledge refs reach the remote.
     await runCommand(page, 'Tacit: Sync');
     await page.locator('.notification-toast', { hasText: /Tacit: synced — fetched 0 new event\(s\) from origin, pushed \d+ ref/ })
       .waitFor({ timeout: WAIT });
     assert.match(git('ls-remote', 'origin'), /refs\/tacit\/v1\/replicas\//);
+    await page.locator('.notification-toast', { hasText: 'syncing with origin' }).waitFor({ state: 'detached', timeout: WAIT });
     step('palette Sync: tacit sync pushed the knowledge to origin (git ls-remote)');
     await page.screenshot({ path: path.join(ARTIFACTS, '7-palette.png') });
     step('screenshots saved in ' + ARTIFACTS);

@@ -21,12 +21,14 @@ export function serverPath(): string {
 }
 
 // `documents`: what else to do when a document is opened, saved or closed
-// (after the server has been told, so that it can answer about it).
+// (after the server has been told, so that it can answer about it); `afterCommand`: after a
+// command of the server's ran from VS Code (a lens, a code action).
 export function createClient(
   root: string,
   output: vscode.OutputChannel,
   prompts: Prompts,
   documents: Pick<Middleware, 'didOpen' | 'didSave' | 'didClose'>,
+  afterCommand: () => void,
 ): LanguageClient {
   const serverOptions: ServerOptions = { command: serverPath(), args: ['serve'], options: { cwd: root } };
   const clientOptions: LanguageClientOptions = {
@@ -43,9 +45,12 @@ export function createClient(
         if (needsBody.has(command) && withoutBody) {
           const body = await prompts.text(command, first);
           if (body === undefined) return undefined; // cancelled
-          return next(command, [{ ...first, body }, ...args.slice(1)]);
+          args = [{ ...first, body }, ...args.slice(1)];
         }
-        return next(command, args);
+        // The server tells of its own writes with lens refreshes only: threads and inbox again.
+        const result = await next(command, args);
+        afterCommand();
+        return result;
       },
     },
   };

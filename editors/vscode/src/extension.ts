@@ -29,6 +29,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   let comments: ThreadComments | undefined;
   let commands: Commands | undefined;
+  let inbox: Inbox | undefined;
+  const refreshEverything = async () => {
+    await Promise.all([comments?.refreshAll(), inbox?.refresh()]);
+  };
   const prompts = {
     text: (command: string, args: Record<string, unknown>) => commands!.askText(command, args),
     question: (at: { uri: string; startLine: number; endLine: number }) => commands!.askAt(at),
@@ -47,12 +51,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       comments?.closed(document);
       await next(document);
     },
-  });
+  }, () => void refreshEverything());
   client = lc;
-  let inbox: Inbox | undefined;
-  const refreshEverything = async () => {
-    await Promise.all([comments?.refreshAll(), inbox?.refresh()]);
-  };
   commands = new Commands(lc, root, refreshEverything);
   comments = new ThreadComments(lc, root, () => void inbox?.refresh());
   inbox = new Inbox(lc, root);

@@ -84,7 +84,8 @@ export class Inbox implements vscode.TreeDataProvider<Node>, vscode.Disposable {
         s.label,
         s.items.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
       );
-      item.id = s.id;
+      // The id changes with emptiness: a section that was empty (not expandable) opens when filled.
+      item.id = `${s.id}:${s.items.length ? 'filled' : 'empty'}`;
       item.contextValue = `section.${s.id}`;
       return item;
     }
