@@ -298,8 +298,8 @@ async function main() {
     assert.ok(reminders[0].doneAt, 'the reminder is done');
     step('reminder done from its notification (tacit reminders --all --json: doneAt set; inbox: 0 due)');
 
-    // Hover on the note's lines (the keyboard's Show Hover at the cursor): the server's hover.
-    await editor.locator('.view-line span', { hasText: 'price' }).first().click();
+    // Hover on the note's second line (the keyboard's Show Hover at the cursor): the server's hover.
+    await goToLine(page, 2);
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+I');
     const hover = page.locator('.monaco-hover', { hasText: NOTE }).first();
