@@ -190,6 +190,22 @@ H.run('commands', function()
   table.remove(H.errors)
   H.eq(before, H.cli({ 'list', '--json' }), 'nothing stored by bad input')
 
+  -- The server's code action "Add note here": Neovim asks for the text.
+  table.insert(picks, function(text)
+    return text == 'Add note here'
+  end)
+  table.insert(inputs, 'From a code action')
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  local before_action = #H.notes
+  vim.lsp.buf.code_action()
+  H.wait('the code action\'s note', function()
+    return #H.notes > before_action or #H.errors > 0
+  end)
+  H.eq({}, H.errors, 'errors from the code action')
+  local from_action = by_body(H.cli_json({ 'list', '--json' }), 'From a code action')
+  assert(from_action, 'the note from the code action is stored')
+  H.eq({ 'note', 1 }, { from_action.kind, from_action.location.start_line }, 'the code action\'s note')
+
   -- With list = 'select', lists go to vim.ui.select; a pick jumps there.
   require('tacit').setup({ list = 'select' })
   vim.api.nvim_win_set_cursor(0, { 1, 0 })

@@ -7,6 +7,12 @@ local ui = require('tacit.ui')
 local M = {}
 
 local notify = ui.notify
+
+local function sorted_keys(t)
+  local keys = vim.tbl_keys(t)
+  table.sort(keys)
+  return keys
+end
 local function fail(msg)
   notify(msg, vim.log.levels.ERROR)
 end
@@ -139,6 +145,8 @@ local function add_note(opts, lesson)
   end)
 end
 
+local ask_at
+
 -- :Tacit ask [EMAIL…] [--private] [--send-at TIME…]
 local function ask(opts, args)
   local client, at = target(opts)
@@ -158,18 +166,24 @@ local function ask(opts, args)
       return fail(string.format('ask: expected email addresses, --private or --send-at TIME, got %q', a))
     end
   end
+  ask_at(client, vim.tbl_extend('force', at, { to = #to > 0 and to or nil, sendAt = send_at, private = private }))
+end
+
+-- Asks for the question's text, offers "asked before?", then sends
+-- tacit.ask with `argument` (its place, recipients…) and the text.
+function ask_at(client, argument)
   input('Question: ', function(body)
     local function send()
-      execute(client, 'tacit.ask', vim.tbl_extend('force', at, { body = body,
-        to = #to > 0 and to or nil, sendAt = send_at, private = private }), function(result)
+      execute(client, 'tacit.ask', vim.tbl_extend('force', argument, { body = body }), function(result)
         notify(result.sendAt and string.format('question %s will be sent at %s', short(result.id), result.sendAt)
           or string.format('question %s asked', short(result.id)))
         refreshed()
       end)
     end
     -- "Asked before?": answered questions like this one, before it is sent.
-    execute(client, 'tacit.similarQuestions', { text = body }, function(similar)
-      if type(similar) ~= 'table' or #similar == 0 then
+    -- (A failure to look is no reason not to ask.)
+    lsp.execute(client, 'tacit.similarQuestions', { text = body }, function(err, similar)
+      if err or type(similar) ~= 'table' or #similar == 0 then
         return send()
       end
       local choices = { { ask = true } }
@@ -272,8 +286,13 @@ local function with_reminder(client, id, done)
     return done(id)
   end
   local line = vim.api.nvim_win_get_cursor(0)[1] - 1
-  for _, d in ipairs(vim.diagnostic.get(0, { lnum = line })) do
-    if d.source == 'reminders' and d.code then
+  for _, d in ipairs(vim.diagnostic.get(0)) do
+    -- Its lines: an end at column 0 is the start of the line after.
+    local last = d.end_lnum or d.lnum
+    if d.end_col == 0 and last > d.lnum then
+      last = last - 1
+    end
+    if d.source == 'reminders' and d.code and d.lnum <= line and line <= last then
       return done(tostring(d.code))
     end
   end
@@ -302,15 +321,16 @@ local function snooze(_, args)
     return
   end
   local id
-  if args[1] and not is_duration(args[1]) and args[1] ~= 'at' then
+  -- A reminder id is hex (at least 4 digits); anything else is when.
+  if args[1] and args[1]:match('^%x%x%x%x+$') and not is_duration(args[1]) then
     id = table.remove(args, 1)
   end
   with_reminder(client, id, function(rid)
     local argument = { id = rid }
     if is_duration(args[1]) then
       argument['in'] = args[1]
-    elseif args[1] == 'at' then
-      argument.at = table.concat(vim.list_slice(args, 2), ' ')
+    elseif args[1] then
+      argument.at = table.concat(args[1] == 'at' and vim.list_slice(args, 2) or args, ' ')
     end
     execute(client, 'tacit.snooze', argument, function(r)
       notify(string.format('reminder %s snoozed until %s', short(r.id), r.dueAt))
@@ -496,7 +516,7 @@ local function walkthrough(opts, args)
   local run = walkthrough_verbs[verb]
   if not run then
     return fail(string.format('walkthrough: unknown subcommand %q (%s)', verb,
-      table.concat(vim.tbl_keys(walkthrough_verbs), ', ')))
+      table.concat(sorted_keys(walkthrough_verbs), ', ')))
   end
   run(client, args, opts)
 end
@@ -578,6 +598,64 @@ local function report(_, args)
   end)
 end
 
+-- The server's code actions and lenses whose commands need the editor: a
+-- text to ask for (the server cannot prompt), a walkthrough to follow.
+-- Neovim runs vim.lsp.commands[...] instead of sending them as they are.
+local function with_body(prompt)
+  return function(command, ctx)
+    local client = vim.lsp.get_client_by_id(ctx.client_id)
+    local argument = vim.deepcopy((command.arguments or {})[1] or {})
+    if not client then
+      return
+    end
+    local function run(body)
+      argument.body = body
+      execute(client, command.command, argument, function(result)
+        notify(string.format('%s: %s', command.title or command.command, short(result.id)))
+        refreshed()
+      end)
+    end
+    if argument.body then
+      return run(argument.body)
+    end
+    input(type(prompt) == 'function' and prompt(argument) or prompt, run)
+  end
+end
+
+local function playing(command, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  if client then
+    execute(client, command.command, (command.arguments or {})[1] or vim.empty_dict(), played)
+  end
+end
+
+M.client_commands = {
+  ['tacit.addNote'] = with_body(function(argument)
+    return argument.lesson and 'Lesson: ' or 'Note: '
+  end),
+  ['tacit.ask'] = function(command, ctx)
+    local client = vim.lsp.get_client_by_id(ctx.client_id)
+    local argument = vim.deepcopy((command.arguments or {})[1] or {})
+    if client and argument.body then
+      return execute(client, 'tacit.ask', argument, refreshed)
+    end
+    if client then
+      ask_at(client, argument)
+    end
+  end,
+  ['tacit.walkthrough.addChapter'] = with_body('Chapter: '),
+  ['tacit.walkthrough.play'] = playing,
+  ['tacit.walkthrough.next'] = playing,
+  ['tacit.walkthrough.previous'] = playing,
+}
+
+-- Registers them (once a client attaches).
+function M.register_client_commands()
+  for name, fn in pairs(M.client_commands) do
+    vim.lsp.commands[name] = fn
+  end
+end
+
 M.subcommands = {
   note = function(opts)
     add_note(opts, false)
@@ -619,9 +697,7 @@ function M.run(opts)
 end
 
 function M.names()
-  local names = vim.tbl_keys(M.subcommands)
-  table.sort(names)
-  return names
+  return sorted_keys(M.subcommands)
 end
 
 function M.complete(arglead, cmdline, _)
@@ -631,10 +707,10 @@ function M.complete(arglead, cmdline, _)
   if #words <= 1 then
     candidates = M.names()
   elseif words[1] == 'walkthrough' and #words == 2 then
-    candidates = vim.tbl_keys(walkthrough_verbs)
-    table.sort(candidates)
+    candidates = sorted_keys(walkthrough_verbs)
   elseif words[1] == 'report' then
-    candidates = { '--state', '--older-than', '--changed-since', '--to', '--kind', '--fail-on', '--fetch' }
+    candidates = { '--state', '--older-than', '--changed-since', '--to', '--kind', '--fail-on', '--fetch',
+      '--stale-after', '--window' }
   elseif words[1] == 'ask' then
     candidates = { '--private', '--send-at' }
   elseif words[1] == 'note' or words[1] == 'lesson' then

@@ -31,7 +31,7 @@ M.schema = {
   codelens = {
     type = 'boolean',
     default = true,
-    description = 'Show the code lenses ("2 notes · 1 question") above anchored ranges.',
+    description = 'Show the code lenses ("2 notes · 1 question") of anchored ranges (drawn where Neovim draws lenses: at the end of the first line on 0.7).',
   },
   update_debounce = {
     type = 'number',
@@ -91,8 +91,9 @@ function M.validate(opts)
     local value = opts[name]
     local spec = M.schema[name]
     if not spec then
-      table.insert(problems, string.format('unknown option %q (known: %s)', tostring(name),
-        table.concat(vim.tbl_keys(M.schema), ', ')))
+      local known = vim.tbl_keys(M.schema)
+      table.sort(known)
+      table.insert(problems, string.format('unknown option %q (known: %s)', tostring(name), table.concat(known, ', ')))
     elseif type(value) ~= spec.type and not (value == nil and spec.optional) then
       table.insert(problems, string.format('option %q must be a %s, got %s', name, spec.type, type(value)))
     elseif spec.one_of and not vim.tbl_contains(spec.one_of, value) then

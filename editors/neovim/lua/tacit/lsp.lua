@@ -117,6 +117,7 @@ local function handlers()
 end
 
 local function on_attach(client, buf)
+  require('tacit.commands').register_client_commands()
   require('tacit.ui').attached(client, buf)
   if config.values.on_attach then
     config.values.on_attach(client, buf)

@@ -19,8 +19,8 @@ vim.cmd([[
 local buffers = {}
 
 -- What Tacit knows of `buf`: `threads` (the last tacit/threads answer),
--- `generation` (bumped after every redraw; the User TacitUpdate autocommand
--- fires with it), `error` (the last failure, if any).
+-- `generation` (bumped after every redraw, after which the User TacitUpdate
+-- autocommand fires), `error` (the last failure, if any).
 function M.state(buf)
   buf = (buf == nil or buf == 0) and vim.api.nvim_get_current_buf() or buf
   buffers[buf] = buffers[buf] or { threads = {}, generation = 0 }
