@@ -51,6 +51,19 @@ H.run('health', function()
   H.eq(4, count(lines, '^%s*%- OK') + count(lines, '^%s*OK'), 'OK lines: ' .. text)
   H.eq(0, count(lines, 'ERROR'), 'ERROR lines: ' .. text)
 
+  -- The help file: its tags build without duplicates, and :help finds them
+  -- (built in a copy: the source tree is not written to).
+  local docs = vim.fn.tempname() .. '-doc'
+  vim.fn.mkdir(docs .. '/doc', 'p')
+  vim.fn.writefile(vim.fn.readfile(H.plugin .. '/doc/tacit.txt'), docs .. '/doc/tacit.txt')
+  vim.cmd('helptags ' .. vim.fn.fnameescape(docs .. '/doc'))
+  vim.opt.runtimepath:prepend(docs)
+  for _, tag in ipairs({ 'tacit', ':Tacit-note', 'tacit-config-binary', 'tacit.setup()', 'tacit-health' }) do
+    vim.cmd('help ' .. tag)
+    H.eq('tacit.txt', vim.fn.expand('%:t'), ':help ' .. tag)
+    vim.cmd('close')
+  end
+
   -- Without an identity: an error that says how to set one.
   H.sh({ 'git', '-C', H.root, 'config', '--unset', 'user.email' })
   vim.env.HOME = H.root -- no global identity either
