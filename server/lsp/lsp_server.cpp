@@ -33,7 +33,9 @@ namespace {
 // What may be done to a thread of this kind in this state.
 std::vector<std::string> threadActions(const std::string& kind, const std::string& state) {
   std::vector<std::string> out = {"tacit.reply"};
-  if (kind == "question" && state != "resolved") out.insert(out.end(), {"tacit.answer", "tacit.ack"});
+  // "Seen — will answer" means nothing once answered.
+  if (kind == "question" && state != "resolved") out.push_back("tacit.answer");
+  if (kind == "question" && state == "open") out.push_back("tacit.ack");
   out.push_back(state == "resolved" ? "tacit.reopen" : "tacit.resolve");
   out.push_back("tacit.moveThread");
   return out;

@@ -161,7 +161,8 @@ class Inline(unittest.TestCase):
         def actions():
             [thread] = self.request("tacit/threads", {"textDocument": {"uri": self.uri}})["threads"]
             return thread["actions"]
-        self.assertEqual(actions(), ["tacit.reply", "tacit.answer", "tacit.ack", "tacit.resolve", "tacit.moveThread"])
+        # Answered: no "seen — will answer" any more.
+        self.assertEqual(actions(), ["tacit.reply", "tacit.answer", "tacit.resolve", "tacit.moveThread"])
         self.assertEqual(self.command("tacit.resolve", [{"id": question}])["result"]["state"], "resolved")
         self.assertEqual(actions(), ["tacit.reply", "tacit.reopen", "tacit.moveThread"])
         reopened = self.command("tacit.reopen", [{"id": question}])["result"]
