@@ -355,7 +355,9 @@ void Host::watchKnowledge(Scheduler::Clock::duration interval) {
     watchTimer_.reset();
     if (store::Store* s = store()) {
       std::string now = s->refsFingerprint();
-      if (now != refs_) {
+      if (now != refs_ && !s->changedByOthers(refs_, now)) {
+        refs_ = now;  // only our own writes (a reminder marked delivered…): no news
+      } else if (now != refs_) {
         TACIT_LOG(Info) << "the knowledge changed underneath; refreshing";
         s->refresh();
         knowledgeChanged();

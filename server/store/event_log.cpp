@@ -433,6 +433,16 @@ git_oid writeCommit(git_repository* repo, const git_oid& treeId, const std::vect
 // and the second would overwrite the first. Returns true when swapped; false
 // on a conflict worth retrying (its message in `conflict`, and a stale lock
 // removed); throws on any other error.
+// The swaps this process made, by "<common dir>\n<ref>": from which commit
+// ("" for a new ref) to which, the latest few per ref.
+std::mutex swappedMutex;
+std::map<std::string, std::map<std::string, std::string>> swapped;
+constexpr size_t kSwapsKept = 64;
+
+std::string swappedKey(git_repository* repo, const std::string& ref) {
+  return std::string(git_repository_commondir(repo)) + "\n" + ref;
+}
+
 bool swapRef(git_repository* repo, const std::string& ref, const git_oid& target,
              const std::optional<git_oid>& expected, std::string& conflict) {
   const git_oid zero{};
@@ -442,6 +452,10 @@ bool swapRef(git_repository* repo, const std::string& ref, const git_oid& target
                                          expected ? &*expected : &zero, "tacit");
   if (rc == 0) {
     git_reference_free(out);
+    std::lock_guard<std::mutex> lock(swappedMutex);
+    auto& steps = swapped[swappedKey(repo, ref)];
+    if (steps.size() >= kSwapsKept) steps.clear();  // old history: the watcher has long seen it
+    steps[expected ? toHex(*expected) : std::string()] = toHex(target);
     return true;
   }
   if (rc != GIT_EMODIFIED && rc != GIT_ELOCKED && rc != GIT_EEXISTS) fail("updating " + ref, rc);
@@ -466,6 +480,20 @@ std::optional<std::string> fileOf(git_repository* repo, const Tip& tip, const st
 }
 
 }  // namespace
+
+bool swappedHere(git_repository* repo, const std::string& ref, const std::string& from, const std::string& to) {
+  std::lock_guard<std::mutex> lock(swappedMutex);
+  auto it = swapped.find(swappedKey(repo, ref));
+  if (it == swapped.end()) return false;
+  std::string at = from;
+  for (size_t step = 0; step < kSwapsKept; ++step) {
+    auto next = it->second.find(at);
+    if (next == it->second.end()) return false;
+    at = next->second;
+    if (at == to) return true;
+  }
+  return false;
+}
 
 std::optional<std::string> readRefFile(git_repository* repo, const std::string& ref, const std::string& name) {
   initLibgit2Once();

@@ -38,6 +38,11 @@ inline constexpr uint32_t kLamportBucket = 1024;
 // The path of an event's blob inside a log commit's tree.
 std::string eventPath(uint64_t lamport, std::string_view eventId);
 
+// Whether this process's own compare-and-swaps took `ref` in `repo` from
+// commit `from` ("": no ref) to commit `to`, with nobody else's write in
+// between (the server's watcher of the knowledge refs asks).
+bool swappedHere(git_repository* repo, const std::string& ref, const std::string& from, const std::string& to);
+
 // A ref whose commit holds one file, `name` (a small document rewritten as a
 // whole, like the private store's personal.json): its bytes, nullopt when the
 // ref or the file does not exist.

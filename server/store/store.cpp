@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <thread>
+#include <vector>
 
 #include "server/log/log.h"
 #include "server/store/clock.h"
@@ -150,6 +152,46 @@ std::string Store::refsFingerprint() const {
     out += "--\n";
   }
   return out;
+}
+
+bool Store::changedByOthers(const std::string& before, const std::string& now) const {
+  // Each fingerprint: per repository (separated by "--"), lines "ref hex".
+  // A moved ref is news unless our own swaps took it there from where it
+  // was, with no other writer's commit in between.
+  using Refs = std::map<std::string, std::string>;
+  auto parse = [](const std::string& fingerprint) {
+    std::vector<Refs> out(1);
+    size_t start = 0;
+    while (start < fingerprint.size()) {
+      size_t end = fingerprint.find('\n', start);
+      if (end == std::string::npos) end = fingerprint.size();
+      const std::string line = fingerprint.substr(start, end - start);
+      start = end + 1;
+      if (line == "--") {
+        out.emplace_back();
+        continue;
+      }
+      const size_t space = line.find(' ');
+      out.back()[line.substr(0, space)] = space == std::string::npos ? "" : line.substr(space + 1);
+    }
+    return out;
+  };
+  const std::vector<Refs> was = parse(before), is = parse(now);
+  git_repository* repos[] = {repo_, private_};
+  for (size_t r = 0; r < 2; ++r) {
+    const Refs none;
+    const Refs& old = r < was.size() ? was[r] : none;
+    const Refs& fresh = r < is.size() ? is[r] : none;
+    for (const auto& [ref, hex] : fresh) {
+      auto it = old.find(ref);
+      const std::string from = it == old.end() ? "" : it->second;
+      if (from == hex) continue;
+      if (!swappedHere(repos[r], ref, from, hex)) return true;
+    }
+    for (const auto& [ref, hex] : old)
+      if (!fresh.count(ref)) return true;  // deleted: never by us
+  }
+  return false;
 }
 
 EventLog& Store::log(std::string_view source) { return source == "private" ? *privateLog_ : *shared_; }

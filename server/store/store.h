@@ -79,6 +79,10 @@ class Store {
   // Names and targets of every knowledge ref, shared and private: equal
   // strings mean nothing was written (cheap: a ref listing, no objects).
   std::string refsFingerprint() const;
+  // Whether the refs went from fingerprint `before` to `now` by another
+  // process's hand: a ref created, moved or deleted other than by this
+  // process's own swaps from where it was.
+  bool changedByOthers(const std::string& before, const std::string& now) const;
 
   // The event log of a source ("shared" or "private").
   EventLog& log(std::string_view source);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "server/store/personal.h"
 #include "server/store/store.h"
 #include "tests/unit/temp_repo.h"
 
@@ -110,3 +111,43 @@ TEST_CASE("a thread deleted from the code is orphaned where it was last seen", "
 }
 
 }  // namespace
+
+TEST_CASE("the refs watcher tells another process's writes from our own", "[store]") {
+  Repo repo;
+  NoteOnTen note(repo);  // one write of ours already
+  Store& s = *note.store;
+  const std::string start = s.refsFingerprint();
+
+  // Our own writes, shared and private (a reminder): no news.
+  Store::NewThread t;
+  t.body = "another";
+  t.anchor = note.thread.anchor;
+  s.createThread(t);
+  Reminder r;
+  r.text = "look again";
+  r.thread = note.thread.id;
+  r.dueAt = 1;
+  addReminder(s, r);
+  const std::string ours = s.refsFingerprint();
+  CHECK(ours != start);
+  CHECK_FALSE(s.changedByOthers(start, ours));
+
+  // Another process (the real git) moves a ref: news, also when our own
+  // write follows it before the watcher looks.
+  const std::string replica = "refs/tacit/v1/replicas/" + s.replica();
+  std::string head = repo.output("rev-parse " + replica);
+  head.erase(head.find_last_not_of("\n") + 1);
+  repo.git("update-ref " + replica + " " + head + "~1");
+  const std::string theirs = s.refsFingerprint();
+  CHECK(s.changedByOthers(ours, theirs));
+  s.createThread(t);
+  CHECK(s.changedByOthers(ours, s.refsFingerprint()));
+
+  // A ref deleted, or created, by someone else: news.
+  repo.git("--git-dir=.git/tacit/private.git update-ref -d " + std::string(kPersonalRef));
+  CHECK(s.changedByOthers(ours, s.refsFingerprint()));
+  repo.git("update-ref refs/tacit/v1/replicas/00000000000000000000000000000001 " + head);
+  const std::string created = s.refsFingerprint();
+  CHECK(s.changedByOthers(ours, created));
+  CHECK_FALSE(s.changedByOthers(created, created));
+}
