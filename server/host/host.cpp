@@ -354,9 +354,9 @@ void Host::watchKnowledge(Scheduler::Clock::duration interval) {
   watchTimer_ = options_.scheduler->after(interval, [this, interval] {
     watchTimer_.reset();
     if (store::Store* s = store()) {
-      std::string now = s->refsFingerprint();
+      auto now = s->refsFingerprint();
       if (now != refs_ && !s->changedByOthers(refs_, now)) {
-        refs_ = now;  // only our own writes (a reminder marked delivered…): no news
+        refs_ = std::move(now);  // only our own writes (a reminder marked delivered…): no news
       } else if (now != refs_) {
         TACIT_LOG(Info) << "the knowledge changed underneath; refreshing";
         s->refresh();

@@ -154,7 +154,7 @@ class Host {
   std::map<std::string, std::map<std::string, std::vector<protocol::Diagnostic>>> diagnostics_;
   bool started_ = false;
   std::optional<std::string> head_;  // HEAD when last checked
-  std::string refs_;                 // the knowledge refs' fingerprint when last checked
+  store::Store::RefsSnapshot refs_;  // the knowledge refs when last checked
   std::optional<Scheduler::TimerId> watchTimer_;
 };
 

@@ -426,13 +426,6 @@ git_oid writeCommit(git_repository* repo, const git_oid& treeId, const std::vect
   return commitId;
 }
 
-// The compare-and-swap of `ref` from `expected` (empty: the ref must not
-// exist) to `target`. For a new ref the expected value is the zero id, which
-// libgit2 checks under the ref's lock: git_reference_create with force=0
-// checks existence *before* taking the lock, so two creators could both pass
-// and the second would overwrite the first. Returns true when swapped; false
-// on a conflict worth retrying (its message in `conflict`, and a stale lock
-// removed); throws on any other error.
 // The swaps this process made, by "<common dir>\n<ref>": from which commit
 // ("" for a new ref) to which, the latest few per ref.
 std::mutex swappedMutex;
@@ -443,6 +436,13 @@ std::string swappedKey(git_repository* repo, const std::string& ref) {
   return std::string(git_repository_commondir(repo)) + "\n" + ref;
 }
 
+// The compare-and-swap of `ref` from `expected` (empty: the ref must not
+// exist) to `target`. For a new ref the expected value is the zero id, which
+// libgit2 checks under the ref's lock: git_reference_create with force=0
+// checks existence *before* taking the lock, so two creators could both pass
+// and the second would overwrite the first. Returns true when swapped; false
+// on a conflict worth retrying (its message in `conflict`, and a stale lock
+// removed); throws on any other error.
 bool swapRef(git_repository* repo, const std::string& ref, const git_oid& target,
              const std::optional<git_oid>& expected, std::string& conflict) {
   const git_oid zero{};

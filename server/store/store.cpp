@@ -5,10 +5,9 @@
 
 #include <chrono>
 #include <filesystem>
-#include <map>
 #include <thread>
-#include <vector>
 
+#include "server/git/handles.h"
 #include "server/log/log.h"
 #include "server/store/clock.h"
 #include "server/store/event_log.h"
@@ -131,65 +130,35 @@ std::string Store::replica() {
   }
 }
 
-std::string Store::refsFingerprint() const {
-  std::string out;
-  for (git_repository* repo : {repo_, private_}) {
+Store::RefsSnapshot Store::refsFingerprint() const {
+  RefsSnapshot out;
+  git_repository* repos[] = {repo_, private_};
+  for (size_t r = 0; r < out.size(); ++r) {
     git_reference_iterator* raw = nullptr;
-    if (git_reference_iterator_glob_new(&raw, repo, "refs/tacit/*") != 0) continue;
+    if (git_reference_iterator_glob_new(&raw, repos[r], "refs/tacit/*") != 0) continue;
     std::unique_ptr<git_reference_iterator, decltype(&git_reference_iterator_free)> it(raw, git_reference_iterator_free);
     git_reference* ref = nullptr;
     while (git_reference_next(&ref, it.get()) == 0) {
-      out += git_reference_name(ref);
-      if (const git_oid* target = git_reference_target(ref)) {
-        char hex[GIT_OID_HEXSZ + 1];
-        git_oid_tostr(hex, sizeof hex, target);
-        out += ' ';
-        out += hex;
-      }
-      out += '\n';
+      const git_oid* target = git_reference_target(ref);
+      out[r][git_reference_name(ref)] = target ? git::toHex(*target) : std::string();
       git_reference_free(ref);
     }
-    out += "--\n";
   }
   return out;
 }
 
-bool Store::changedByOthers(const std::string& before, const std::string& now) const {
-  // Each fingerprint: per repository (separated by "--"), lines "ref hex".
+bool Store::changedByOthers(const RefsSnapshot& before, const RefsSnapshot& now) const {
   // A moved ref is news unless our own swaps took it there from where it
   // was, with no other writer's commit in between.
-  using Refs = std::map<std::string, std::string>;
-  auto parse = [](const std::string& fingerprint) {
-    std::vector<Refs> out(1);
-    size_t start = 0;
-    while (start < fingerprint.size()) {
-      size_t end = fingerprint.find('\n', start);
-      if (end == std::string::npos) end = fingerprint.size();
-      const std::string line = fingerprint.substr(start, end - start);
-      start = end + 1;
-      if (line == "--") {
-        out.emplace_back();
-        continue;
-      }
-      const size_t space = line.find(' ');
-      out.back()[line.substr(0, space)] = space == std::string::npos ? "" : line.substr(space + 1);
-    }
-    return out;
-  };
-  const std::vector<Refs> was = parse(before), is = parse(now);
   git_repository* repos[] = {repo_, private_};
-  for (size_t r = 0; r < 2; ++r) {
-    const Refs none;
-    const Refs& old = r < was.size() ? was[r] : none;
-    const Refs& fresh = r < is.size() ? is[r] : none;
-    for (const auto& [ref, hex] : fresh) {
-      auto it = old.find(ref);
-      const std::string from = it == old.end() ? "" : it->second;
-      if (from == hex) continue;
-      if (!swappedHere(repos[r], ref, from, hex)) return true;
+  for (size_t r = 0; r < now.size(); ++r) {
+    for (const auto& [ref, hex] : now[r]) {
+      auto it = before[r].find(ref);
+      const std::string from = it == before[r].end() ? "" : it->second;
+      if (from != hex && !swappedHere(repos[r], ref, from, hex)) return true;
     }
-    for (const auto& [ref, hex] : old)
-      if (!fresh.count(ref)) return true;  // deleted: never by us
+    for (const auto& [ref, hex] : before[r])
+      if (!now[r].count(ref)) return true;  // deleted: never by us
   }
   return false;
 }

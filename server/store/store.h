@@ -4,6 +4,8 @@
 // Plain C++: no JSON-RPC, no command line.
 #pragma once
 
+#include <array>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,13 +78,15 @@ class Store {
   // created thread's event id is its id).
   std::vector<std::string> write(const std::optional<NewThread>& created, const std::vector<Append>& events);
 
-  // Names and targets of every knowledge ref, shared and private: equal
-  // strings mean nothing was written (cheap: a ref listing, no objects).
-  std::string refsFingerprint() const;
-  // Whether the refs went from fingerprint `before` to `now` by another
-  // process's hand: a ref created, moved or deleted other than by this
-  // process's own swaps from where it was.
-  bool changedByOthers(const std::string& before, const std::string& now) const;
+  // Every knowledge ref's target (hex; "" for a symbolic ref), of the
+  // shared repository [0] and the private one [1]: equal snapshots mean
+  // nothing was written (cheap: a ref listing, no objects).
+  using RefsSnapshot = std::array<std::map<std::string, std::string>, 2>;
+  RefsSnapshot refsFingerprint() const;
+  // Whether the refs went from `before` to `now` by another process's hand:
+  // a ref created, moved or deleted other than by this process's own swaps
+  // from where it was.
+  bool changedByOthers(const RefsSnapshot& before, const RefsSnapshot& now) const;
 
   // The event log of a source ("shared" or "private").
   EventLog& log(std::string_view source);

@@ -116,7 +116,7 @@ TEST_CASE("the refs watcher tells another process's writes from our own", "[stor
   Repo repo;
   NoteOnTen note(repo);  // one write of ours already
   Store& s = *note.store;
-  const std::string start = s.refsFingerprint();
+  const auto start = s.refsFingerprint();
 
   // Our own writes, shared and private (a reminder): no news.
   Store::NewThread t;
@@ -128,7 +128,7 @@ TEST_CASE("the refs watcher tells another process's writes from our own", "[stor
   r.thread = note.thread.id;
   r.dueAt = 1;
   addReminder(s, r);
-  const std::string ours = s.refsFingerprint();
+  const auto ours = s.refsFingerprint();
   CHECK(ours != start);
   CHECK_FALSE(s.changedByOthers(start, ours));
 
@@ -138,7 +138,7 @@ TEST_CASE("the refs watcher tells another process's writes from our own", "[stor
   std::string head = repo.output("rev-parse " + replica);
   head.erase(head.find_last_not_of("\n") + 1);
   repo.git("update-ref " + replica + " " + head + "~1");
-  const std::string theirs = s.refsFingerprint();
+  const auto theirs = s.refsFingerprint();
   CHECK(s.changedByOthers(ours, theirs));
   s.createThread(t);
   CHECK(s.changedByOthers(ours, s.refsFingerprint()));
@@ -147,7 +147,7 @@ TEST_CASE("the refs watcher tells another process's writes from our own", "[stor
   repo.git("--git-dir=.git/tacit/private.git update-ref -d " + std::string(kPersonalRef));
   CHECK(s.changedByOthers(ours, s.refsFingerprint()));
   repo.git("update-ref refs/tacit/v1/replicas/00000000000000000000000000000001 " + head);
-  const std::string created = s.refsFingerprint();
+  const auto created = s.refsFingerprint();
   CHECK(s.changedByOthers(ours, created));
   CHECK_FALSE(s.changedByOthers(created, created));
 }

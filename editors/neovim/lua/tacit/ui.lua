@@ -21,8 +21,14 @@ local buffers = {}
 -- What Tacit knows of `buf`: `threads` (the last tacit/threads answer),
 -- `generation` (bumped after every redraw, after which the User TacitUpdate
 -- autocommand fires), `error` (the last failure, if any).
+-- Nothing is kept for a buffer that was never attached.
 function M.state(buf)
   buf = (buf == nil or buf == 0) and vim.api.nvim_get_current_buf() or buf
+  return buffers[buf] or { threads = {}, generation = 0 }
+end
+
+-- The state of an attached buffer, made on first use (dropped on unload).
+local function own(buf)
   buffers[buf] = buffers[buf] or { threads = {}, generation = 0 }
   return buffers[buf]
 end
@@ -97,8 +103,7 @@ function M.draw(buf)
   end
 end
 
-local function updated(buf)
-  local s = M.state(buf)
+local function updated(s)
   s.generation = s.generation + 1
   vim.api.nvim_exec_autocmds('User', { pattern = 'TacitUpdate', modeline = false })
 end
@@ -112,13 +117,13 @@ function M.refresh(buf)
   if not client then
     return
   end
-  local s = M.state(buf)
+  local s = own(buf)
   local uri = vim.uri_from_bufnr(buf)
   local waiting = 1
   local function finished()
     waiting = waiting - 1
     if waiting == 0 then
-      updated(buf)
+      updated(s)
     end
   end
   local lenses = config.values.codelens and vim.lsp.codelens and vim.lsp.codelens.on_codelens
@@ -153,7 +158,7 @@ end
 
 -- Debounced refresh after edits (config.update_debounce).
 local function schedule_refresh(buf)
-  local s = M.state(buf)
+  local s = own(buf)
   if not s.timer then
     s.timer = (vim.uv or vim.loop).new_timer()
   end
@@ -166,7 +171,7 @@ end
 local group = vim.api.nvim_create_augroup('tacit_buffers', { clear = true })
 
 function M.attached(client, buf)
-  local s = M.state(buf)
+  local s = own(buf)
   s.client_id = client.id
   vim.api.nvim_clear_autocmds({ group = group, buffer = buf })
   vim.api.nvim_create_autocmd('BufWritePost', {
