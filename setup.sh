@@ -24,7 +24,7 @@ die() { printf 'setup.sh: %s\n' "$*" >&2; exit 1; }
 # Debian packages, by what needs them.
 BUILD_PACKAGES=(g++ cmake ninja-build pkg-config git ccache
   libboost-dev libboost-filesystem-dev nlohmann-json3-dev libgit2-dev libsqlite3-dev
-  libcli11-dev catch2
+  libcli11-dev catch2 libjemalloc-dev
   python3)  # the shipped extensions (owners, chat) and their tests
 FUZZ_PACKAGES=(clang-14 libfuzzer-14-dev libclang-rt-14-dev)
 TEST_PACKAGES=(jq  # the store scripts read `tacit list --json`

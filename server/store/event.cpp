@@ -192,9 +192,14 @@ class StrictBuilder final : public nlohmann::json_sax<json> {
   bool start_array(std::size_t) override { return open(json::array()); }
   bool end_array() override { return close(); }
 
+  // One insertion per key, at the end when keys come sorted (canonical
+  // events): the value's slot is kept for put().
   bool key(string_t& key) override {
-    if (stack_.back()->contains(key)) return fail("duplicate key " + quoteValue(key));
-    key_ = std::move(key);
+    auto& object = stack_.back()->get_ref<json::object_t&>();
+    const size_t before = object.size();
+    auto it = object.emplace_hint(object.end(), key, nullptr);
+    if (object.size() == before) return fail("duplicate key " + quoteValue(key));
+    slot_ = &it->second;
     return true;
   }
 
@@ -230,9 +235,8 @@ class StrictBuilder final : public nlohmann::json_sax<json> {
       parent.push_back(std::move(value));
       return &parent.back();
     }
-    json& slot = parent[key_];
-    slot = std::move(value);
-    return &slot;
+    *slot_ = std::move(value);
+    return slot_;
   }
 
   bool open(json container) {
@@ -250,7 +254,7 @@ class StrictBuilder final : public nlohmann::json_sax<json> {
 
   json& root_;
   std::vector<json*> stack_;
-  std::string key_;
+  json* slot_ = nullptr;  // the value of the object key just read
   std::string error_;
 };
 
@@ -333,19 +337,21 @@ class WireChecker {
   }
 
   // Text fields: UTF-8 (in-memory events never met the parser), no NUL
-  // (C APIs and SQLite FTS would cut there), bounded.
-  bool text(const std::string& value, const std::string& field, size_t maxBytes) {
-    if (value.size() > maxBytes) return fail(field, overLimit(value.size(), maxBytes));
-    if (!isValidUtf8(value)) return fail(field, "not valid UTF-8");
-    if (value.find('\0') != std::string::npos) return fail(field, "contains a NUL byte");
+  // (C APIs and SQLite FTS would cut there), bounded. `field()` names the
+  // field, built only for a message (most events pass).
+  template <typename Field>
+  bool text(const std::string& value, const Field& field, size_t maxBytes) {
+    if (value.size() > maxBytes) return fail(field(), overLimit(value.size(), maxBytes));
+    if (!isValidUtf8(value)) return fail(field(), "not valid UTF-8");
+    if (value.find('\0') != std::string::npos) return fail(field(), "contains a NUL byte");
     return true;
   }
 
   bool string(const json& object, std::string_view key, std::string_view parent, size_t maxBytes,
               const std::string** out) {
-    const std::string field = childField(parent, key);
+    const auto field = [&] { return childField(parent, key); };
     const json& value = object.at(key);
-    if (!value.is_string()) return fail(field, "expected a string, got " + typeName(value));
+    if (!value.is_string()) return fail(field(), "expected a string, got " + typeName(value));
     const auto& s = value.get_ref<const std::string&>();
     if (!text(s, field, maxBytes)) return false;
     if (out) *out = &s;
@@ -366,11 +372,12 @@ class WireChecker {
 
   bool integer(const json& object, std::string_view key, std::string_view parent, int64_t min,
                int64_t max, int64_t* out) {
-    const std::string field = childField(parent, key);
-    if (!object.contains(key)) return fail(field, "missing");
-    const json& value = object.at(key);
+    const auto field = [&] { return childField(parent, key); };
+    const auto found = object.find(key);
+    if (found == object.end()) return fail(field(), "missing");
+    const json& value = *found;
     if (!value.is_number_integer()) {
-      return fail(field,
+      return fail(field(),
                   "expected an integer, got " +
                       (value.is_number() ? std::string("a number with a fraction or exponent")
                                          : typeName(value)));
@@ -379,12 +386,12 @@ class WireChecker {
     if (value.is_number_unsigned()) {
       const auto u = value.get<uint64_t>();
       if (u > static_cast<uint64_t>(max) || static_cast<int64_t>(u) < min) {
-        return fail(field, std::to_string(u) + " is out of range " + range());
+        return fail(field(), std::to_string(u) + " is out of range " + range());
       }
       *out = static_cast<int64_t>(u);
     } else {
       const auto i = value.get<int64_t>();
-      if (i < min || i > max) return fail(field, std::to_string(i) + " is out of range " + range());
+      if (i < min || i > max) return fail(field(), std::to_string(i) + " is out of range " + range());
       *out = i;
     }
     return true;
@@ -434,14 +441,14 @@ class WireChecker {
     }
     std::set<std::string_view> seen;
     for (size_t i = 0; i < list.size(); ++i) {
-      const std::string entry = indexField(field, i);
-      if (!list[i].is_string()) return fail(entry, "expected a string, got " + typeName(list[i]));
+      const auto entry = [&] { return indexField(field, i); };
+      if (!list[i].is_string()) return fail(entry(), "expected a string, got " + typeName(list[i]));
       const auto& email = list[i].get_ref<const std::string&>();
       if (!text(email, entry, kMaxEmailBytes)) return false;
       if (!isPlausibleEmail(email)) {
-        return fail(entry, "not an email address (" + quoteValue(email) + ")");
+        return fail(entry(), "not an email address (" + quoteValue(email) + ")");
       }
-      if (!seen.insert(email).second) return fail(entry, "duplicate (" + quoteValue(email) + ")");
+      if (!seen.insert(email).second) return fail(entry(), "duplicate (" + quoteValue(email) + ")");
     }
     return true;
   }
@@ -458,12 +465,12 @@ class WireChecker {
     }
     std::set<std::string_view> seen;
     for (size_t i = 0; i < list.size(); ++i) {
-      const std::string entry = indexField(field, i);
-      if (!list[i].is_string()) return fail(entry, "expected a string, got " + typeName(list[i]));
+      const auto entry = [&] { return indexField(field, i); };
+      if (!list[i].is_string()) return fail(entry(), "expected a string, got " + typeName(list[i]));
       const auto& id = list[i].get_ref<const std::string&>();
-      if (!isId(id)) return fail(entry, "not 32 lowercase hex digits (" + quoteValue(id) + ")");
-      if (id == thread) return fail(entry, "names the walkthrough itself");
-      if (!seen.insert(id).second) return fail(entry, "duplicate (" + quoteValue(id) + ")");
+      if (!isId(id)) return fail(entry(), "not 32 lowercase hex digits (" + quoteValue(id) + ")");
+      if (id == thread) return fail(entry(), "names the walkthrough itself");
+      if (!seen.insert(id).second) return fail(entry(), "duplicate (" + quoteValue(id) + ")");
     }
     return true;
   }
@@ -625,16 +632,17 @@ json toWire(const Event& event) {
 
 // Only after WireChecker accepted `wire`, so nothing here can throw.
 Event fromWire(json&& wire) {
+  const auto take = [](json& value) { return std::move(value.get_ref<std::string&>()); };
   Event event;
   event.v = wire.at("v").get<int>();
-  event.id = wire.at("id").get<std::string>();
+  event.id = take(wire.at("id"));
   event.type = *parseEventType(wire.at("type").get_ref<const std::string&>());
-  event.thread = wire.at("thread").get<std::string>();
-  event.replica = wire.at("replica").get<std::string>();
+  event.thread = take(wire.at("thread"));
+  event.replica = take(wire.at("replica"));
   event.lamport = wire.at("lamport").get<uint64_t>();
   event.ts = *parseTimestamp(wire.at("ts").get_ref<const std::string&>());
-  event.author.name = wire.at("author").at("name").get<std::string>();
-  event.author.email = wire.at("author").at("email").get<std::string>();
+  event.author.name = take(wire.at("author").at("name"));
+  event.author.email = take(wire.at("author").at("email"));
   event.payload = std::move(wire.at("payload"));
   return event;
 }

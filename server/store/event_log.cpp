@@ -677,6 +677,14 @@ void EventLog::readAdded(std::string_view from, std::string_view to,
   AddedWalker(repo_, onEvent, onBadEntry).root(fromTree.get(), toTree.get());
 }
 
+void EventLog::withOwnHandle(const std::function<void(const EventLog&)>& read) const {
+  git_repository* raw = nullptr;
+  check(git_repository_open_ext(&raw, git_repository_path(repo_), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr),
+        "opening the repository again");
+  std::unique_ptr<git_repository, void (*)(git_repository*)> own(raw, git_repository_free);
+  read(EventLog(own.get()));
+}
+
 std::string EventLog::readBlob(std::string_view blob) const {
   const git_oid id = parseObjectId(blob);
   git_odb* rawOdb = nullptr;

@@ -120,6 +120,11 @@ class EventLog {
   // A commit is its own ancestor; "" (the empty log) is everyone's.
   bool isAncestor(std::string_view ancestor, std::string_view descendant) const;
 
+  // Calls `read` with an EventLog over a repository handle of its own (the
+  // same git dir), for reading these logs on another thread while this one
+  // goes on being used. Throws StoreError when the handle cannot be opened.
+  void withOwnHandle(const std::function<void(const EventLog&)>& read) const;
+
  private:
   git_repository* repo_;
 };

@@ -7,9 +7,14 @@
 
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
+#include <exception>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -227,6 +232,79 @@ struct Folded {
   std::string replies;           // reply bodies for the full-text index
 };
 
+// Runs `produce` on a second thread, with an EventLog over a repository
+// handle of its own, and hands each item it emits to `consume` on this
+// thread, in order, in batches (a bounded queue between the two). An
+// exception on either side ends both and is rethrown here.
+template <typename T>
+void produceAside(const EventLog& log,
+               const std::function<void(const EventLog&, const std::function<void(T&&)>&)>& produce,
+               const std::function<void(T&)>& consume) {
+  constexpr size_t kBatch = 256, kBatchesAhead = 8;
+  struct Cancelled {};
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<std::vector<T>> ready;
+  bool done = false, cancelled = false;
+  std::exception_ptr failure;
+
+  std::thread producer([&] {
+    std::vector<T> batch;
+    auto hand = [&](bool last) {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return cancelled || ready.size() < kBatchesAhead; });
+      if (cancelled) throw Cancelled{};
+      if (!batch.empty()) ready.push_back(std::move(batch));
+      batch = {};
+      if (last) done = true;
+      changed.notify_all();
+    };
+    try {
+      log.withOwnHandle([&](const EventLog& own) {
+        produce(own, [&](T&& item) {
+          batch.push_back(std::move(item));
+          if (batch.size() == kBatch) hand(false);
+        });
+      });
+      hand(true);
+    } catch (const Cancelled&) {
+    } catch (...) {
+      std::lock_guard lock(mutex);
+      failure = std::current_exception();
+      done = true;
+      changed.notify_all();
+    }
+  });
+
+  try {
+    for (;;) {
+      std::vector<T> batch;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return !ready.empty() || done; });
+        if (ready.empty()) break;
+        batch = std::move(ready.front());
+        ready.pop_front();
+        changed.notify_all();
+      }
+      for (T& item : batch) consume(item);
+    }
+  } catch (...) {
+    {
+      std::lock_guard lock(mutex);
+      cancelled = true;
+      changed.notify_all();
+    }
+    producer.join();
+    throw;
+  }
+  producer.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+// Below this many threads to fold, a second thread is not worth starting.
+constexpr size_t kFoldAsideFrom = 256;
+
 Folded fold(FoldJob job, const EventLog& log, bool isPrivate) {
   std::vector<Event> events;
   if (job.fresh) {
@@ -435,25 +513,36 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
   // A bulk load builds the thread index once at the end: sorting every key
   // at once beats inserting each in random order.
   if (sourceEmpty) db_->exec("DROP INDEX IF EXISTS events_thread");
-  for (size_t i = 0; i < plan.size(); ++i) {
-    log.readAdded(
-        plan[i].from, plan[i].tip.commit,
-        [&](EventLog::RawEvent raw) {
-          Walked w{i, std::move(raw.path), std::move(raw.blob), raw.bytes.size(), decodeEvent(raw.bytes)};
-          consume(w);
-        },
-        [&](std::string path, std::string why) {
-          Walked w{i, std::move(path), {}, 0, {std::nullopt, std::move(why)}};
-          consume(w);
-        });
+  auto walk = [&](const EventLog& reader, const std::function<void(Walked&&)>& emit) {
+    for (size_t i = 0; i < plan.size(); ++i) {
+      reader.readAdded(
+          plan[i].from, plan[i].tip.commit,
+          [&](EventLog::RawEvent raw) {
+            emit(Walked{i, std::move(raw.path), std::move(raw.blob), raw.bytes.size(), decodeEvent(raw.bytes)});
+          },
+          [&](std::string path, std::string why) {
+            emit(Walked{i, std::move(path), {}, 0, {std::nullopt, std::move(why)}});
+          });
+    }
+  };
+  // A whole log (a first index, a rewritten ref) is read and decoded on a
+  // second thread while this one checks and inserts: decoding is the larger
+  // half of indexing. A few new events are not worth a thread.
+  const bool wholeLog = std::any_of(plan.begin(), plan.end(), [](const RefWork& w) { return w.from.empty(); });
+  if (wholeLog) {
+    produceAside<Walked>(log, walk, consume);
+  } else {
+    walk(log, [&](Walked&& w) { consume(w); });
   }
   finishRefsBefore(plan.size());
   if (sourceEmpty) db_->exec(kThreadIndex);
 
   // Threads whose events are all fresh fold from memory, the rest from
   // their blobs.
+  std::vector<FoldJob> jobs;
+  jobs.reserve(affected.size());
   for (const auto& thread : affected) {
-    FoldJob job{thread, std::nullopt, {}};
+    FoldJob& job = jobs.emplace_back(FoldJob{thread, std::nullopt, {}});
     if (auto it = fresh.find(thread); it != fresh.end()) {
       job.fresh = std::move(it->second);
     } else {
@@ -461,8 +550,18 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
       select.bind(1, thread).bind(2, src);
       while (select.step()) job.blobs.push_back(select.text(0));
     }
-    Folded f = fold(std::move(job), log, src == "private");
-    writeThread(f.id, src, f.thread, f.data, f.replies);
+  }
+  fresh.clear();
+  auto foldAll = [&](const EventLog& reader, const std::function<void(Folded&&)>& emit) {
+    for (FoldJob& job : jobs) emit(fold(std::move(job), reader, src == "private"));
+  };
+  auto write = [&](Folded& f) { writeThread(f.id, src, f.thread, f.data, f.replies); };
+  // Many threads fold (and turn into JSON) on a second thread while this
+  // one writes them.
+  if (jobs.size() >= kFoldAsideFrom) {
+    produceAside<Folded>(log, foldAll, write);
+  } else {
+    foldAll(log, [&](Folded&& f) { write(f); });
   }
 
   // A cached statement left on a row would keep a read snapshot open after
@@ -471,6 +570,7 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
   for (auto& [sqlText, statement] : statements_) statement->reset();
   stats.threads = affected.size();
   tx.commit();
+
   return stats;
 }
 

@@ -31,8 +31,10 @@ inline constexpr uint64_t kMaxClockJump = 1'000'000;
 // Event bytes a refresh keeps decoded for folding: threads whose events all
 // arrive in one refresh fold from memory; past this budget they are dropped
 // and read back from git, so a first index of any size stays within bounded
-// memory.
-inline constexpr size_t kDefaultFreshBudgetBytes = 24 * 1024 * 1024;
+// memory. Decoded, an event takes about 2.7 times its bytes: 48 MB of events
+// (about 130,000 of a team's usual size) hold about 130 MB, and re-reading
+// costs a second decode, the most expensive step of indexing.
+inline constexpr size_t kDefaultFreshBudgetBytes = 48 * 1024 * 1024;
 
 // Where a thread is depends on the commit (server/anchor), so a path is not
 // a filter here: callers locate threads and select by where they are.

@@ -116,3 +116,40 @@ TEST_CASE("the index gives the same threads however it is built", "[store][index
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("a failure while reading on the second thread leaves the index as it was", "[store][index]") {
+  TempRepo repo;
+  EventLog log(repo.get());
+  Activity team(log, 2);
+  for (int round = 0; round < 4; ++round)
+    for (int r = 0; r < 2; ++r) team.commit(r, 300);
+  auto noWarning = [](const std::string& w) { FAIL("unexpected warning: " << w); };
+
+  // One event blob goes missing from the object database (loose objects:
+  // written by libgit2, never packed).
+  const std::string tip = log.refs().front().commit;
+  std::string blob;
+  log.readAdded("", tip, [&](EventLog::RawEvent raw) { if (blob.empty()) blob = raw.blob; },
+                [](std::string, std::string) {});
+  REQUIRE(blob.size() == 40);
+  const auto object = repo.gitDir() / "objects" / blob.substr(0, 2) / blob.substr(2);
+  const auto kept = repo.gitDir() / "kept-object";
+  std::filesystem::rename(object, kept);
+
+  const std::string path = (repo.gitDir() / "index.sqlite").string();
+  {
+    Index index(path);
+    CHECK_THROWS_AS(index.refresh(log, "shared", noWarning), StoreError);
+    CHECK(index.list({}).empty());  // the transaction was rolled back
+  }
+  // With the object back, the same index file is built whole.
+  std::filesystem::rename(kept, object);
+  Index index(path);
+  const auto stats = index.refresh(log, "shared", noWarning);
+  CHECK(stats.events == 2400);
+  CHECK(index.list({}) == indexed(repo, log, "reference.sqlite", 0));
+}
+
+}  // namespace
