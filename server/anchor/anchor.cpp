@@ -181,6 +181,28 @@ std::optional<Mapped> mapRange(const std::vector<Hunk>& hunks, uint32_t start, u
   return m;
 }
 
+// Which lines of the new text were already in the old text outside old
+// lines [start, end] (1-based; start > end: outside everything): code that
+// was there before, elsewhere, cannot be where the anchored lines went —
+// lines that move are deleted in one place and added in another. Indexed by
+// new line number (1-based; [0] unused).
+std::vector<bool> linesFromElsewhere(const std::vector<Hunk>& hunks, size_t newLineCount, uint32_t start,
+                                     uint32_t end) {
+  std::vector<bool> elsewhere(newLineCount + 1, false);
+  uint32_t oldLine = 1, newLine = 1;
+  auto keep = [&](uint32_t untilOld) {  // unchanged lines up to old line untilOld, excluded
+    for (; oldLine < untilOld && newLine <= newLineCount; ++oldLine, ++newLine)
+      elsewhere[newLine] = oldLine < start || oldLine > end;
+  };
+  for (const Hunk& h : hunks) {
+    keep(h.oldLines == 0 ? h.oldStart + 1 : h.oldStart);  // an insertion comes after old line oldStart
+    oldLine += h.oldLines;
+    newLine += h.newLines;
+  }
+  keep(std::numeric_limits<uint32_t>::max());
+  return elsewhere;
+}
+
 // ---- Search -----------------------------------------------------------------
 
 // A place found by search, not by the diff, must hold the anchored text
@@ -212,9 +234,15 @@ bool significant(std::string_view line) {
 
 // The places in one file's lines that may hold the anchored lines, scored by
 // quote, context and distance from `expected` (1-based; 0 = no expectation).
+// With `elsewhere` (linesFromElsewhere of the diff that produced `lines`), a
+// place whose lines with words in them were mostly already there, outside
+// the anchored lines, is not a candidate (mostly: across many commits a diff
+// may pair a common line of a moved block, like `return total;`, with an old
+// one).
 std::vector<Candidate> searchFile(const Recorded& anchor, const std::vector<std::string_view>& quote,
                                   const Tokens& quoteTokens, const std::string& path,
-                                  const std::vector<std::string_view>& lines, uint32_t expected) {
+                                  const std::vector<std::string_view>& lines, uint32_t expected,
+                                  const std::vector<bool>* elsewhere = nullptr) {
   std::vector<Candidate> out;
   const size_t n = quote.size();
   if (n == 0 || lines.empty()) return out;
@@ -267,6 +295,17 @@ std::vector<Candidate> searchFile(const Recorded& anchor, const std::vector<std:
           end = k + 1;
           break;
         }
+    }
+    if (elsewhere) {
+      // Lines with words count; a place of braces and blanks, every line.
+      size_t counted = 0, old = 0;
+      for (int pass = 0; pass < 2 && counted == 0; ++pass)
+        for (size_t k = start; k < end; ++k) {
+          if (pass == 0 && !significant(lines[k])) continue;
+          ++counted;
+          if (k + 1 < elsewhere->size() && (*elsewhere)[k + 1]) ++old;
+        }
+      if (old * 2 > counted) continue;
     }
     const Tokens window = tokens(lines, start, end);
     const bool sameText = window == quoteTokens;
@@ -329,9 +368,10 @@ std::optional<Location> choose(std::vector<Candidate> candidates, std::string ho
 // where they were expected, they have not moved: only (maybe) re-indented,
 // or placed by text alone with no diff to go by.
 std::optional<Location> bestIn(const Recorded& anchor, const std::string& path,
-                               const std::vector<std::string_view>& lines, uint32_t expected, std::string how) {
+                               const std::vector<std::string_view>& lines, uint32_t expected, std::string how,
+                               const std::vector<bool>* elsewhere = nullptr) {
   auto quote = splitLines(anchor.text);
-  auto found = choose(searchFile(anchor, quote, tokens(quote, 0, quote.size()), path, lines, expected),
+  auto found = choose(searchFile(anchor, quote, tokens(quote, 0, quote.size()), path, lines, expected, elsewhere),
                       std::move(how));
   if (found && found->status == Status::Moved && found->startLine == expected && path == anchor.path)
     found->status = joined(lines, found->startLine - 1, found->endLine) == anchor.text ? Status::Exact : Status::Changed;
@@ -520,26 +560,35 @@ struct Locator::Impl {
     return out;
   }
 
-  Location search(const Recorded& anchor, const git_tree* target, const std::string& path, uint32_t expected,
+  // `elsewhere`: linesFromElsewhere for `path` in `target` (none when there
+  // was no old text to diff). Other files are searched among the lines they
+  // gained since `recorded` (every line when it is gone).
+  Location search(const Recorded& anchor, const git_tree* recorded, const git_tree* target, const std::string& path,
+                  uint32_t expected, const std::vector<bool>* elsewhere,
                   const std::function<const std::vector<std::string>&()>& otherFiles, std::string how) {
     std::optional<Location> found;
     if (auto file = fileAt(target, path); file && !isBinary(file->second))
-      found = bestIn(anchor, path, splitLines(file->second), expected, how + "search in " + path);
+      found = bestIn(anchor, path, splitLines(file->second), expected, how + "search in " + path, elsewhere);
     if (found && (found->status == Status::Exact || (found->status == Status::Moved && found->confidence >= 0.9)))
       return *found;
     // Code moved to another file: the files changed in between.
     auto quote = splitLines(anchor.text);
     const Tokens quoteTokens = tokens(quote, 0, quote.size());
-    std::vector<Candidate> elsewhere;
+    std::vector<Candidate> candidates;
     for (const auto& other : otherFiles()) {
       if (other == path) continue;
       auto file = fileAt(target, other);
       if (!file || isBinary(file->second) || file->second.size() > 4 * 1024 * 1024) continue;
       auto lines = splitLines(file->second);
       auto c = searchFile(anchor, quote, quoteTokens, other, lines, 0);
-      elsewhere.insert(elsewhere.end(), c.begin(), c.end());
+      if (c.empty()) continue;
+      if (auto before = recorded ? fileAt(recorded, other) : std::nullopt; before && !isBinary(before->second)) {
+        const auto old = linesFromElsewhere(diffHunks(before->second, file->second), lines.size(), 1, 0);
+        c = searchFile(anchor, quote, quoteTokens, other, lines, 0, &old);
+      }
+      candidates.insert(candidates.end(), c.begin(), c.end());
     }
-    auto moved = choose(elsewhere, how + "search in other files");
+    auto moved = choose(candidates, how + "search in other files");
     if (moved && (!found || (moved->status == Status::Moved && found->status != Status::Moved) ||
                   moved->confidence > found->confidence + 0.1))
       return *moved;
@@ -551,13 +600,129 @@ struct Locator::Impl {
   Location locate(const Recorded& anchor, std::string_view targetSpec) {
     Commit target = commitOf(targetSpec);
     if (!target) throw AnchorError("unknown revision " + std::string(targetSpec));
-    Location direct = locateDirect(anchor, target.get());
-    // Not placed (the lines look deleted, or edited past recognition): a
-    // block moved and then edited shows the same way, and only following it
-    // commit by commit tells them apart.
+    return locateAt(anchor, target.get(), 0);
+  }
+
+  // Whether locateDirect placed the lines by the diff itself (or found the
+  // file unchanged) rather than by searching for their text.
+  static bool carriedByDiff(const Location& l) {
+    return l.status != Status::Orphaned && l.how.find("search") == std::string::npos &&
+           l.how.find("text only") == std::string::npos;
+  }
+
+  Location locateAt(const Recorded& anchor, const git_commit* target, int depth) {
+    Location direct = locateDirect(anchor, target);
+    if (carriedByDiff(direct)) return direct;
+    // Searched for, or not found. Across many commits one diff cannot tell
+    // a block moved from one deleted next to look-alike code, nor follow a
+    // block moved and then edited; the commit where the lines left can.
+    if (depth < kMaxTraceDepth)
+      if (auto traced = trace(anchor, target, depth)) return *traced;
     if (direct.status != Status::Orphaned) return direct;
-    if (auto stepped = stepwise(anchor, target.get())) return *stepped;
+    if (auto stepped = stepwise(anchor, target)) return *stepped;
     return direct;
+  }
+
+  // The first-parent commits after `from` up to `to` (included), oldest
+  // first; nullopt when `to` does not descend from `from`.
+  std::optional<std::vector<git_oid>> firstParents(const git_commit* from, const git_commit* to, size_t limit) {
+    const git_oid* fromId = git_commit_id(from);
+    const git_oid* toId = git_commit_id(to);
+    if (git_oid_equal(fromId, toId) || git_graph_descendant_of(repo, toId, fromId) != 1) return std::nullopt;
+    git_revwalk* rawWalk = nullptr;
+    if (git_revwalk_new(&rawWalk, repo) < 0) return std::nullopt;
+    RevWalk walk(rawWalk);
+    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+    git_revwalk_simplify_first_parent(walk.get());
+    if (git_revwalk_push(walk.get(), toId) < 0 || git_revwalk_hide(walk.get(), fromId) < 0) return std::nullopt;
+    std::vector<git_oid> commits;
+    for (git_oid id; git_revwalk_next(&id, walk.get()) == 0;) {
+      if (commits.size() == limit) return std::nullopt;
+      commits.push_back(id);
+    }
+    return commits;
+  }
+
+  // The anchor as recorded at `commit`, at `place` (which must be found there).
+  std::optional<Recorded> recordAt(const git_oid& commit, const Location& place) {
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo, &commit) < 0) return std::nullopt;
+    Commit c(raw);
+    Tree tree = treeOf(c.get());
+    auto file = tree ? fileAt(tree.get(), place.path) : std::nullopt;
+    if (!file) return std::nullopt;
+    return record(place.path, toHex(commit), file->second, place.startLine, place.endLine);
+  }
+
+  static constexpr int kMaxTraceDepth = 8;
+  static constexpr size_t kMaxTraceCommits = 100'000;
+
+  // Bisects the first-parent history from the anchor's commit to `target`
+  // for the first commit whose diff from the anchor no longer carries the
+  // lines (O(log n) diffs; the lines leave once), then locates them across
+  // that one commit, where a move shows as lines deleted here and added
+  // there and nothing that was already there passes for them. Found, they
+  // are followed on from there; gone, they were deleted in that commit.
+  std::optional<Location> trace(const Recorded& anchor, const git_commit* target, int depth) {
+    Commit recorded = existingCommit(anchor.commit);
+    if (!recorded) return std::nullopt;
+    auto commits = firstParents(recorded.get(), target, kMaxTraceCommits);
+    if (!commits || commits->size() < 2) return std::nullopt;  // one commit: the direct answer is that step
+    auto commitAt = [&](ptrdiff_t i) -> Commit {
+      git_commit* raw = nullptr;
+      if (git_commit_lookup(&raw, repo, &(*commits)[static_cast<size_t>(i)]) < 0) return nullptr;
+      return Commit(raw);
+    };
+    ptrdiff_t lo = -1, hi = static_cast<ptrdiff_t>(commits->size()) - 1;  // carried at lo, not at hi
+    std::optional<Location> atLo;
+    while (hi - lo > 1) {
+      const ptrdiff_t mid = lo + (hi - lo) / 2;
+      Commit c = commitAt(mid);
+      if (!c) return std::nullopt;
+      Location at = locateDirect(anchor, c.get(), false);
+      if (carriedByDiff(at)) {
+        lo = mid;
+        atLo = std::move(at);
+      } else {
+        hi = mid;
+      }
+    }
+    std::optional<Recorded> before = atLo ? recordAt((*commits)[static_cast<size_t>(lo)], *atLo) : anchor;
+    Commit across = commitAt(hi);
+    if (!before || !across) return std::nullopt;
+    const std::string where = toHex((*commits)[static_cast<size_t>(hi)]).substr(0, 12);
+    Location step = locateDirect(*before, across.get());
+    if (step.status == Status::Orphaned)
+      return Location{before->path, before->startLine, before->endLine, Status::Orphaned, 0,
+                      "deleted in commit " + where + "; last seen here"};
+    Location now = step;
+    if (across.get() != target && git_oid_cmp(git_commit_id(across.get()), git_commit_id(target)) != 0) {
+      auto after = recordAt((*commits)[static_cast<size_t>(hi)], step);
+      if (!after) return std::nullopt;
+      now = locateAt(*after, target, depth + 1);
+      if (now.status == Status::Orphaned) return now;
+    }
+    // Against the anchor as it was made.
+    auto text = readAt(target, now.path, now.startLine, now.endLine);
+    if (!text) return std::nullopt;
+    Location out{now.path, now.startLine, now.endLine, Status::Moved, 1.0,
+                 "traced through commit " + where + " (" + step.how + ")"};
+    if (*text != anchor.text) {
+      auto a = splitLines(anchor.text), b = splitLines(*text);
+      out.confidence = similarity(tokens(a, 0, a.size()), tokens(b, 0, b.size()));
+      out.status = out.confidence >= kFoundThreshold ? Status::Changed : Status::Orphaned;
+    }
+    return out;
+  }
+
+  // Lines [start, end] of `path` at `commit`, joined as anchors keep them.
+  std::optional<std::string> readAt(const git_commit* commit, const std::string& path, uint32_t start, uint32_t end) {
+    Tree tree = treeOf(commit);
+    auto file = tree ? fileAt(tree.get(), path) : std::nullopt;
+    if (!file) return std::nullopt;
+    auto lines = splitLines(file->second);
+    if (start == 0 || end > lines.size() || start > end) return std::nullopt;
+    return joined(lines, start - 1, end);
   }
 
   // Stepping is bounded: at most kMaxWalk commits between the two (the
@@ -631,7 +796,9 @@ struct Locator::Impl {
     return out;
   }
 
-  Location locateDirect(const Recorded& anchor, const git_commit* target) {
+  // `searching` false: only what the diff says (a probe of trace), with
+  // Orphaned "not carried" where a search would begin.
+  Location locateDirect(const Recorded& anchor, const git_commit* target, bool searching = true) {
     Tree targetTree = treeOf(target);
     if (!targetTree) throw AnchorError("reading the tree of " + toHex(*git_commit_id(target)));
     auto recordedBlobId = parseOid(anchor.blob);
@@ -661,6 +828,9 @@ struct Locator::Impl {
     }
     // The files code may have moved to: those changed in between, or every
     // file when the recorded commit is gone.
+    const auto notCarried = [&] {
+      return Location{anchor.path, anchor.startLine, anchor.endLine, Status::Orphaned, 0, "not carried by the diff"};
+    };
     auto changed = [&]() -> const std::vector<std::string>& {
       if (!changedFiles)
         changedFiles = recordedTree ? changes(recordedTree.get(), targetTree.get(), anchor.path, false).changed
@@ -704,7 +874,9 @@ struct Locator::Impl {
           return Location{path, mapped->start, mapped->end, Status::Changed,
                           std::max(kFoundThreshold, std::max(score, 0.5 + 0.5 * kept)), how + "diff (edited)"};
         }
-        return search(anchor, targetTree.get(), path, mapped->start, changed, how);
+        if (!searching) return notCarried();
+        const auto elsewhere = linesFromElsewhere(hunks, newLines.size(), anchor.startLine, anchor.endLine);
+        return search(anchor, recordedTree.get(), targetTree.get(), path, mapped->start, &elsewhere, changed, how);
       }
       // The range was swallowed by a hunk: expected where that hunk lands.
       uint32_t expected = anchor.startLine;
@@ -714,14 +886,18 @@ struct Locator::Impl {
           expected = h.newStart;
           deleted = h.newLines == 0 && h.oldStart + h.oldLines > anchor.endLine;
         }
-      Location found = search(anchor, targetTree.get(), path, expected, changed, how);
+      if (!searching) return notCarried();
+      const auto elsewhere =
+          linesFromElsewhere(hunks, splitLines(targetFile->second).size(), anchor.startLine, anchor.endLine);
+      Location found = search(anchor, recordedTree.get(), targetTree.get(), path, expected, &elsewhere, changed, how);
       if (deleted && found.status == Status::Orphaned) found.how = how + "deleted";
       return found;
     }
     // No old blob to diff (made on unsaved text, or the object is gone):
     // by the text alone.
     if (oldContent == std::nullopt && how.empty()) how = "text only, ";
-    return search(anchor, targetTree.get(), path, anchor.startLine, changed, how);
+    if (!searching) return notCarried();
+    return search(anchor, recordedTree.get(), targetTree.get(), path, anchor.startLine, nullptr, changed, how);
   }
 
   Location follow(const Recorded& anchor, const Location& atCommit, std::string_view commit, std::string_view path,
