@@ -17,12 +17,39 @@ namespace {
 
 using json = nlohmann::json;
 
+// The bytes of the control character at s[i] (C0 and DEL: 1; C1, U+0080 to
+// U+009F: 2), or 0: what no field may carry raw into a terminal, a CI log
+// or a rendered page (a new line, an escape sequence; U+009B is CSI).
+size_t controlAt(const std::string& s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x20 || c == 0x7F) return 1;
+  if (c == 0xC2 && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xE0) == 0x80) return 2;
+  return 0;
+}
+
+// `s` with each control character replaced by `replace(code point)`.
+template <typename Replace>
+std::string replaceControls(const std::string& s, Replace replace) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (const size_t n = controlAt(s, i)) {
+      out += replace(n == 1 ? static_cast<unsigned char>(s[i]) : static_cast<unsigned char>(s[i + 1]));
+      i += n - 1;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::string spaces(const std::string& s) {
+  return replaceControls(s, [](unsigned char) { return std::string(" "); });
+}
+
 // The first line of a body, cut to `max`, with control characters (a
 // terminal's escape sequences in a CI log) turned into spaces.
 std::string firstLine(const std::string& text, size_t max = 100) {
-  std::string line = text.substr(0, text.find('\n'));
-  for (char& c : line)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+  std::string line = spaces(text.substr(0, text.find('\n')));
   if (line.size() <= max) return line;
   size_t at = max;
   while (at > 0 && (static_cast<unsigned char>(line[at]) & 0xC0) == 0x80) --at;
@@ -33,24 +60,11 @@ std::string firstLine(const std::string& text, size_t max = 100) {
 // control character (C0, DEL, C1) written out as \xHH (C1: \u0085), so no
 // field starts a line, a workflow command or an escape sequence.
 std::string visible(const std::string& s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == 0x7F) {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else if (c == 0xC2 && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xE0) == 0x80) {
-      const auto code = static_cast<unsigned char>(s[++i]);
-      out += "\\u00";
-      out += kHex[code >> 4];
-      out += kHex[code & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
+  return replaceControls(s, [](unsigned char code) {
+    char out[8];
+    std::snprintf(out, sizeof out, code < 0x80 ? "\\x%02x" : "\\u%04x", code);
+    return std::string(out);
+  });
 }
 
 std::string place(const Finding& f) {
@@ -417,10 +431,9 @@ std::string ghData(const std::string& s) {
     if (c == '%') out += "%25";
     else if (c == '\r') out += "%0D";
     else if (c == '\n') out += "%0A";
-    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) out += ' ';
     else out += c;
   }
-  return out;
+  return spaces(out);
 }
 std::string ghProperty(const std::string& s) {
   std::string out;
@@ -462,7 +475,8 @@ std::string github(const Report& r) {
 // A table cell: one line, pipes and HTML escaped, no links: neither
 // Markdown's [text](url) nor the bare URLs GitHub links by itself
 // ("https://…", "www.…"), whose ':' or '.' is escaped (still shown as is).
-std::string cell(const std::string& s) {
+std::string cell(const std::string& text) {
+  const std::string s = spaces(text);
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
@@ -471,7 +485,6 @@ std::string cell(const std::string& s) {
     else if (c == '<') out += "&lt;";
     else if (c == '>') out += "&gt;";
     else if (c == '&') out += "&amp;";
-    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) out += ' ';
     else if (c == '`') out += "\\`";
     else if (c == '[' || c == ']') out += std::string("\\") + c;  // no links or images from a body
     else if (c == ':' && s.compare(i + 1, 2, "//") == 0) out += "\\:";

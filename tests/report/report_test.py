@@ -577,12 +577,12 @@ class Report(unittest.TestCase):
     INJECTED_BODY = ("Injected?\n::error file=x::pwned\n</system-out><x/> | *bold* %0A\r\n"
                      "::warning::second line")
 
-    def hostile_remote(self):
-        """A mirror of origin plus a replica ref forged with git plumbing only,
-        holding (a) a created question whose anchor path is ../../etc/passwd,
-        (b) a file that is not JSON, (c) a valid question whose body and author
-        try to inject workflow commands, XML and Markdown."""
-        remote = os.path.join(self.dir, "hostile.git")
+    def forged_remote(self, name, forge):
+        """A mirror of origin plus a replica ref forged with git plumbing only:
+        `forge(created)` returns {file name: event text}, where
+        `created(lamport, thread, author, **payload)` is a created question
+        (a real one of Ada's is the template)."""
+        remote = os.path.join(self.dir, name)
         if os.path.exists(remote):
             return remote
         self.world.git(self.dir, "clone", "-q", "--mirror", self.world.origin, remote)
@@ -605,22 +605,102 @@ class Report(unittest.TestCase):
             event["payload"] = dict(template["payload"], **payload)
             return json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
-        mallory = {"name": "Mallory", "email": "m@example.com"}
-        blobs = {
-            f"{1:012d}-{self.ESCAPE}.json": created(
-                1, self.ESCAPE, mallory, body="Read me",
-                anchor=dict(template["payload"]["anchor"], path="../../etc/passwd")),
-            f"{2:012d}-{self.MALFORMED}.json": '{"v":1,"id":"' + self.MALFORMED + '","type":"created",',
-            f"{3:012d}-{self.INJECTION}.json": created(
-                3, self.INJECTION, {"name": "Mallory, ::x", "email": "m@example.com"}, body=self.INJECTED_BODY),
-        }
         entries = "".join(f"100644 blob {g('hash-object', '-w', '--stdin', stdin=body)}\t{name}\n"
-                          for name, body in blobs.items())
+                          for name, body in forge(created).items())
         bucket = g("mktree", stdin=entries)
         events = g("mktree", stdin=f"040000 tree {bucket}\t000000\n")
         root = g("mktree", stdin=f"040000 tree {events}\tevents\n")
         g("update-ref", "refs/tacit/v1/replicas/" + self.FORGED_REPLICA, g("commit-tree", "-m", "forged", root))
         return remote
+
+    def hostile_remote(self):
+        """Forged: (a) a created question whose anchor path is
+        ../../etc/passwd, (b) a file that is not JSON, (c) a valid question
+        whose body and author try to inject workflow commands, XML and
+        Markdown."""
+        def forge(created):
+            mallory = {"name": "Mallory", "email": "m@example.com"}
+            anchor = json.loads(created(1, self.ESCAPE, mallory))["payload"]["anchor"]
+            return {
+                f"{1:012d}-{self.ESCAPE}.json": created(
+                    1, self.ESCAPE, mallory, body="Read me", anchor=dict(anchor, path="../../etc/passwd")),
+                f"{2:012d}-{self.MALFORMED}.json": '{"v":1,"id":"' + self.MALFORMED + '","type":"created",',
+                f"{3:012d}-{self.INJECTION}.json": created(
+                    3, self.INJECTION, {"name": "Mallory, ::x", "email": "m@example.com"}, body=self.INJECTED_BODY),
+            }
+        return self.forged_remote("hostile.git", forge)
+
+    # Paths that must never be printed or followed: control characters that
+    # would start a line (a workflow command when a CI step prints the text
+    # report) or a terminal escape sequence, the repository's own files, a
+    # Windows drive and a home directory.
+    HOSTILE_PATHS = [
+        "src/cart.py\n::error file=x::pwned", "src/cart.py\r::warning::pwned", "src/\x1b[2J\x1b[31mcart.py",
+        "src/\tcart.py", "src/\u009b2Jcart.py", "src/cart.py\x7f", ".git/config", "src/.GIT/config",
+        "C:/Windows/win.ini", "~/.ssh/id_rsa",
+    ]
+    CONTROLS_BODY = "Controls\x1b[2J \u009b31m https://evil.example/x and www.evil.example\n::error::x"
+
+    def hostile_paths_remote(self):
+        """One forged question per hostile path, and a valid question whose
+        author name holds a C1 control (U+009B, CSI) and whose body holds
+        escape sequences and bare URLs."""
+        def forge(created):
+            mallory = {"name": "Mallory", "email": "m@example.com"}
+            anchor = json.loads(created(1, self.ESCAPE, mallory))["payload"]["anchor"]
+            out = {}
+            for i, path in enumerate(self.HOSTILE_PATHS, start=1):
+                thread = f"b{i:031x}"
+                out[f"{i:012d}-{thread}.json"] = created(i, thread, mallory, body="Read me",
+                                                         anchor=dict(anchor, path=path))
+            last = len(self.HOSTILE_PATHS) + 1
+            out[f"{last:012d}-{self.INJECTION}.json"] = created(
+                last, self.INJECTION, {"name": "Mallory\u009b2J", "email": "m@example.com"}, body=self.CONTROLS_BODY)
+            return out
+        return self.forged_remote("hostile-paths.git", forge)
+
+    def test_hostile_paths_are_refused_and_no_field_carries_a_control_character(self):
+        remote = self.hostile_paths_remote()
+        forged = [f"b{i:031x}" for i in range(1, len(self.HOSTILE_PATHS) + 1)]
+        c0 = re.compile("[\x00-\x09\x0b-\x1f\x7f]")  # but \n
+        c1 = re.compile("[\u0080-\u009f]")
+        for fmt in ("text", "json", "sarif", "junit", "github", "markdown"):
+            with self.subTest(fmt=fmt):
+                clone = self.world.clone(f"hostile-paths-{fmt}", url=remote)
+                p = self.report("--format", fmt, "--state", "all", "--kind", "all", cwd=clone)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                # Every forged path refused, each named by its event on stderr,
+                # with the reason but not the path.
+                refused = [line for line in p.stderr.splitlines() if "skipped events/" in line]
+                self.assertEqual(sorted(re.search(r"-([0-9a-f]{32})\.json", line).group(1) for line in refused),
+                                 forged, p.stderr)
+                self.assertTrue(all(line.endswith("payload.anchor.path: not confined to the repository")
+                                    for line in refused), refused)
+                for out in (p.stdout, p.stderr):
+                    self.assert_confined(out)
+                    for value in ("pwned", "win.ini", "id_rsa", ".git/config", ".GIT", "Windows"):
+                        self.assertNotIn(value, out)
+                    self.assertIsNone(c0.search(out), repr(out))
+                self.assertIsNone(c1.search(p.stderr), repr(p.stderr))
+                self.check_format(fmt, p.stdout, findings=len(self.ids) + 1)
+                if fmt in ("text", "github", "markdown"):  # printed as is in a log or a page
+                    self.assertIsNone(c1.search(p.stdout), repr(p.stdout))
+                if fmt == "text":
+                    # No line an Actions runner would take for a workflow command;
+                    # controls in a field written out, never raw.
+                    self.assertEqual([line for line in p.stdout.splitlines() if line.lstrip().startswith("::")], [])
+                    self.assertIn("by Mallory\\u009b2J ", p.stdout)
+                    self.assertIn('"Controls [2J  31m https://evil.example/x', p.stdout)
+                if fmt == "markdown":
+                    # Bare URLs are not links.
+                    self.assertIn("https\\://evil.example/x and www\\.evil.example", p.stdout)
+                    self.assertNotIn("https://", p.stdout)
+                if fmt == "json":
+                    r = json.loads(p.stdout)
+                    [mallory] = [f for f in r["findings"] if f["id"] == self.INJECTION]
+                    self.assertEqual((mallory["body"], mallory["author"]["name"]),
+                                     (self.CONTROLS_BODY, "Mallory\u009b2J"))
+                    self.assertEqual(len([w for w in r["warnings"] if w.startswith("skipped ")]), len(forged))
 
     def assert_confined(self, text):
         self.assertNotIn("etc/passwd", text)
@@ -636,6 +716,7 @@ class Report(unittest.TestCase):
                     p = self.report("--format", fmt, "--state", "all", "--kind", "all", *extra, cwd=clone)
                     self.assertEqual(p.returncode, status, p.stderr)
                     self.assert_confined(p.stdout)
+                    self.assert_confined(p.stderr)
                     # Each refused event is named on stderr (by its file in the log).
                     refused = [line for line in p.stderr.splitlines() if "skipped events/" in line]
                     self.assertEqual(len(refused), 2, p.stderr)
