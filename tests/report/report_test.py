@@ -12,6 +12,7 @@ Usage: report_test.py path/to/tacit path/to/Sarif.Multitool [unittest args]
 Rewrite the goldens (then read every one of them): TACIT_UPDATE_GOLDEN=1, or --update.
 """
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -92,6 +93,39 @@ def write(path, text):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
         f.write(text)
+
+
+def snapshot(git_dir):
+    """Every file and folder under a git dir: {relative path: sha1 of its
+    bytes, or "dir"}, to tell exactly what a command wrote."""
+    out = {}
+    for base, dirs, files in os.walk(git_dir):
+        for name in dirs:
+            out[os.path.relpath(os.path.join(base, name), git_dir) + "/"] = "dir"
+        for name in files:
+            path = os.path.join(base, name)
+            with open(path, "rb") as f:
+                out[os.path.relpath(path, git_dir)] = hashlib.sha1(f.read()).hexdigest()
+    return out
+
+
+def _user_exists(name):
+    import pwd
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
+
+
+def changes(before, after):
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+# What docs/ci.md says a report may write under .git: its index (the cache)...
+INDEX_FILES = re.compile(r"^tacit/(index\.sqlite(-wal|-shm|\.open)?)?/?$")
+# ... and with --fetch origin, the fetched refs and their objects.
+FETCHED = re.compile(r"^(refs/tacit/(v1/(remotes/(origin/([0-9a-f]{32})?)?)?)?/?|objects/.*)$")
 
 
 class World:
@@ -353,7 +387,8 @@ class Report(unittest.TestCase):
             os.remove(out)
         # Invariant globalization: it then needs no libicu.
         env = dict(self.world.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT="1", DOTNET_CLI_TELEMETRY_OPTOUT="1")
-        v = run([MULTITOOL, "validate", path, "-o", out], self.dir, env, check=False)
+        # SARIF's own rules and GitHub code scanning's ("Gh": what an upload requires).
+        v = run([MULTITOOL, "validate", path, "-o", out, "--rule-kind", "Gh;Sarif"], self.dir, env, check=False)
         printed = v.stdout + v.stderr
         # Its exit status does not count what it finds: read what it prints and what it wrote.
         self.assertEqual([line for line in printed.splitlines() if re.search(r"\berror\b", line, re.I)], [], printed)
@@ -368,6 +403,21 @@ class Report(unittest.TestCase):
         self.assertTrue(all(i.get("executionSuccessful") for run_ in validation["runs"]
                             for i in run_.get("invocations", [])), json.dumps(validation, indent=1)[:2000])
         self.assertEqual(v.returncode, 0, printed)
+
+    def test_the_multitool_applies_github_rules(self):
+        """The validation above means something: this Multitool does check
+        GitHub's rules (a rule without fullDescription and help is GH2012)."""
+        p = self.report("--format", "sarif")
+        sarif = json.loads(p.stdout)
+        for rule in sarif["runs"][0]["tool"]["driver"]["rules"]:
+            self.assertTrue(rule["fullDescription"]["text"] and rule["help"]["text"] and rule["help"]["markdown"], rule)
+            del rule["fullDescription"], rule["help"]
+        path = os.path.join(self.dir, "no-help.sarif")
+        write(path, json.dumps(sarif))
+        env = dict(self.world.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT="1", DOTNET_CLI_TELEMETRY_OPTOUT="1")
+        v = run([MULTITOOL, "validate", path, "-o", path + ".validation", "--rule-kind", "Gh;Sarif"], self.dir, env,
+                check=False)
+        self.assertEqual(len([line for line in v.stdout.splitlines() if "error GH2012" in line]), 12, v.stdout)
 
     def test_sarif_passes_the_multitool_and_has_the_structure_code_scanning_reads(self):
         for i, args in enumerate((["--state", "all", "--kind", "all", "--fail-on", "unanswered"], [],
@@ -512,17 +562,162 @@ class Report(unittest.TestCase):
             (["--window", "-1d"], None, "-1d"),
             (["--changed-since", "no-such-rev"], None, "no-such-rev"),
             (["--fetch", "upstream"], None, "upstream"),
-            (["--fetch", "gone"], broken, "gone"),
-            (["--output", os.path.join(self.dir, "no-such-dir", "r.txt")], None, "no-such-dir"),
+            # git's reason, not only its last line ("and the repository exists.")
+            (["--fetch", "gone"], broken, ("git fetch gone failed: ", "does not appear to be a git repository")),
+            (["--output", os.path.join(self.dir, "no-such-dir", "r.txt")], None,
+             ("no-such-dir", "No such file or directory")),
+            (["--output", self.dir], None, ("cannot write", "Is a directory")),
             ([], not_a_repo, "git"),
+            # An empty value is a usage error, never a silent default.
+            (["--fetch", ""], None, "--fetch: an empty value"),
+            (["--changed-since", ""], None, "--changed-since: an empty value"),
+            (["--output", ""], None, "--output: an empty value"),
+            (["--to", ""], None, "--to: an empty value"),
         ]:
             with self.subTest(args=args):
                 p = self.report(*args, cwd=cwd, fetch=False)
                 self.assertEqual(p.returncode, 2, (p.stdout, p.stderr))
                 self.assertEqual(p.stdout, "")
                 self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
-                self.assertIn(message, p.stderr)
+                for part in message if isinstance(message, tuple) else (message,):
+                    self.assertIn(part, p.stderr)
                 self.assertTrue(p.stderr.startswith("tacit: "), p.stderr)
+
+    def test_arguments_are_checked_before_any_fetch_and_an_error_is_its_only_line(self):
+        # A bad --changed-since fails before the fetch: nothing is fetched.
+        clone = self.world.clone("checked-first")
+        for args in (["--changed-since", "no-such-rev"], ["--output", os.path.join(self.dir, "nowhere", "x")],
+                     ["--older-than", "soon"]):
+            with self.subTest(args=args):
+                p = self.report(*args, cwd=clone)  # with --fetch origin
+                self.assertEqual((p.returncode, p.stdout, len(p.stderr.splitlines())), (2, "", 1), p.stderr)
+                self.assertEqual(self.world.git(clone, "for-each-ref", "refs/tacit/"), "")
+        # An error after the index was built (writing the report fails): the
+        # indexing warnings (a hostile remote's refused events) are not printed,
+        # the error is the one line. /dev/full fails every write (ENOSPC); as
+        # a user who cannot write /dev, the early check refuses it instead.
+        hostile = self.world.clone("hostile-then-error", url=self.hostile_remote())
+        p = self.report("--output", "/dev/full", cwd=hostile)
+        self.assertEqual((p.returncode, p.stdout), (2, ""), p.stderr)
+        self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+        self.assertTrue(p.stderr.startswith("tacit: cannot write /dev/full: "), p.stderr)
+        self.assertTrue("No space left on device" in p.stderr or "Permission denied" in p.stderr, p.stderr)
+        # The same report to stdout then succeeds, and says what was refused
+        # (the index remembers it; stderr named it only in the failed run).
+        p = self.report(cwd=hostile)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len([line for line in p.stdout.splitlines() if line.startswith("warning: skipped events/")]),
+                         2, p.stdout)
+
+    # ---- What a report writes (docs/ci.md, "What it writes")
+
+    def test_a_report_writes_only_its_index_and_with_fetch_the_fetched_refs(self):
+        clone = self.world.clone("writes")
+        git_dir = os.path.join(clone, ".git")
+        self.world.git(clone, "fetch", "-q", "origin", "main")  # the user's FETCH_HEAD
+        before = snapshot(git_dir)
+        self.assertIn("FETCH_HEAD", before)
+        p = self.report("--format", "json", cwd=clone)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(json.loads(p.stdout)["findings"])
+        written = changes(before, snapshot(git_dir))
+        self.assertEqual([path for path in written if not (INDEX_FILES.match(path) or FETCHED.match(path))], [],
+                         written)
+        self.assertTrue(any(path.startswith("refs/tacit/v1/remotes/origin/") for path in written), written)
+        # No private store; FETCH_HEAD as it was.
+        self.assertFalse(os.path.exists(os.path.join(git_dir, "tacit", "private.git")))
+        self.assertNotIn("FETCH_HEAD", written)
+        # Without --fetch, on an index that is up to date: nothing but the index.
+        before = snapshot(git_dir)
+        again = self.report("--format", "json", cwd=clone, fetch=False)
+        self.assertEqual(again.stdout, p.stdout)
+        written = changes(before, snapshot(git_dir))
+        self.assertEqual([path for path in written if not INDEX_FILES.match(path)], [], written)
+
+    def test_a_read_only_repository_is_reported_from_a_temporary_index(self):
+        """A checkout whose .git cannot be written (chmod -R a-w): the report
+        works, writes nothing there (a temporary index, gone afterwards), and
+        says nothing misleading. chmod does not stop root, so as root the
+        report runs as `nobody` (setpriv) on a copy nobody owns."""
+        root = os.geteuid() == 0
+        if root and not (shutil.which("setpriv") and _user_exists("nobody")):
+            self.skipTest("running as root without setpriv or a user nobody: cannot make a repository read-only")
+        top = tempfile.mkdtemp(prefix="tacit-report-ro-")  # outside self.dir (0700), for nobody to reach
+        self.addCleanup(shutil.rmtree, top, ignore_errors=True)
+        self.addCleanup(run, ["chmod", "-R", "u+w", top], top, check=False)
+        os.chmod(top, 0o755)
+        origin = os.path.join(top, "origin.git")
+        self.world.git(top, "clone", "-q", "--mirror", self.world.origin, origin)
+        home, tmp = os.path.join(top, "home"), os.path.join(top, "tmp")
+        os.makedirs(home)
+        os.makedirs(tmp)
+        expected = self.json_report("--state", "all", "--kind", "all")
+        for case in ("no index yet", "an index made before"):
+            with self.subTest(case):
+                clone = os.path.join(top, case.replace(" ", "-"))
+                self.world.git(top, "clone", "-q", origin, clone)
+                self.world.git(clone, "fetch", "-q", "origin", "+refs/tacit/v1/replicas/*:refs/tacit/v1/remotes/origin/*")
+                if case == "an index made before":
+                    self.assertEqual(self.report(cwd=clone, fetch=False).returncode, 0)
+                    self.assertTrue(os.path.exists(os.path.join(clone, ".git", "tacit", "index.sqlite")))
+                if root:
+                    run(["chown", "-R", "nobody:", top], top)
+                try:
+                    run(["chmod", "-R", "a-w", os.path.join(clone, ".git")], top)
+                    before = snapshot(os.path.join(clone, ".git"))
+                    env = dict(self.world.env, HOME=home, TMPDIR=tmp, TACIT_NOW=NOW)
+                    prefix = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] if root else []
+                    for fetch in ([], ["--fetch", "origin"]):  # a fetch with nothing new writes nothing either
+                        p = run([*prefix, TACIT, "report", *fetch, "--format", "json", "--state", "all",
+                                 "--kind", "all"], clone, env, check=False)
+                        self.assertEqual((p.returncode, p.stderr), (0, ""), fetch)
+                        self.assertEqual(json.loads(p.stdout)["findings"], expected["findings"])
+                        self.assertEqual(changes(before, snapshot(os.path.join(clone, ".git"))), [])
+                        self.assertEqual(os.listdir(tmp), [])  # the temporary index is gone
+                finally:
+                    if root:  # back to the test's own user, for the next case's git
+                        run(["chown", "-R", f"{os.getuid()}:{os.getgid()}", top], top)
+
+    # ---- A merge request's CI job (docs/ci.md, GitLab CI)
+
+    def merge_request(self):
+        """A copy of origin with a merge request: branch whole-quantities
+        changes line 14 of src/cart.py (under the stale question, 13-14).
+        Returns the bare repository's path."""
+        remote = os.path.join(self.dir, "mr-origin.git")
+        if not os.path.exists(remote):
+            self.world.git(self.dir, "clone", "-q", "--mirror", self.world.origin, remote)
+            author = self.world.clone("mr-author", url=remote)
+            self.world.git(author, "checkout", "-q", "-b", "whole-quantities")
+            cart = os.path.join(author, "src", "cart.py")
+            with open(cart) as f:
+                text = f.read()
+            write(cart, text.replace("self.items.append((item, quantity))", "self.items.append((item, int(quantity)))"))
+            self.world.commit(author, BOB, "2026-11-19T20:00:00Z", "Quantities are whole")
+            self.world.git(author, "push", "-q", "origin", "whole-quantities")
+        return remote
+
+    def test_a_merge_request_job_compares_with_the_fetched_target_branch(self):
+        """GitLab's job: a shallow clone of the merge request, `git fetch
+        origin main`, then --fetch origin --changed-since FETCH_HEAD. The
+        report's own fetch must neither move FETCH_HEAD nor be what it
+        compares with."""
+        url = "file://" + self.merge_request()
+        clone = self.world.clone("mr-shallow", "--depth", "1", "-b", "whole-quantities", url=url)
+        self.world.git(clone, "fetch", "-q", "--depth", "1", "origin", "main")
+        fetch_head = os.path.join(clone, ".git", "FETCH_HEAD")
+        with open(fetch_head) as f:
+            before = f.read()
+        main = self.world.git(clone, "rev-parse", "FETCH_HEAD").strip()
+        r = self.json_report("--changed-since", "FETCH_HEAD", "--state", "all", "--kind", "all", cwd=clone)
+        self.assertEqual(self.roles(r), ["stale"])  # only the thread on the changed line
+        self.assertEqual(r["changedSince"], main)
+        with open(fetch_head) as f:
+            self.assertEqual(f.read(), before)
+        self.assertTrue(self.world.git(clone, "for-each-ref", "refs/tacit/v1/remotes/origin/"))
+        # Again, now that the knowledge is here: the same.
+        again = self.json_report("--changed-since", "FETCH_HEAD", "--state", "all", "--kind", "all", cwd=clone)
+        self.assertEqual(self.roles(again), ["stale"])
 
     # ---- --changed-since
 
