@@ -28,6 +28,7 @@ MULTITOOL = None
 UPDATE = os.environ.get("TACIT_UPDATE_GOLDEN") == "1"
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "golden")
+DOCS_CI = os.path.join(HERE, "..", "..", "docs", "ci.md")
 
 NOW = "2026-11-20T09:00:00Z"  # when every report is made
 ADA = ("Ada", "ada@example.com")
@@ -677,6 +678,124 @@ class Report(unittest.TestCase):
                 finally:
                     if root:  # back to the test's own user, for the next case's git
                         run(["chown", "-R", f"{os.getuid()}:{os.getgid()}", top], top)
+
+    # ---- docs/ci.md: its example outputs are real, its JSON schema is the output's
+
+    TRANSCRIPT = re.compile(r"<!-- tested: (\w+) -->\n```console\n(.*?)```\n", re.S)
+
+    @staticmethod
+    def normalise_ids(text):
+        """Hex ids (threads, commits) → H1, H2, ... in order of
+        first appearance, a prefix as its whole; the tool's version → VERSION.
+        Thread ids are random: the docs show one run's."""
+        seen = []
+
+        def name(match):
+            token = match.group(0)
+            for known, label in seen:
+                if known.startswith(token) or token.startswith(known):
+                    return label
+            seen.append((token, f"H{len(seen) + 1}"))
+            return seen[-1][1]
+
+        # The lengths shown (8 and 12: short forms; 32: a thread; 40: a
+        # commit), never after a '.': a confidence's decimals stay as they are.
+        text = re.sub(r"(?<![0-9a-zA-Z.])([0-9a-f]{40}|[0-9a-f]{32}|[0-9a-f]{12}|[0-9a-f]{8})(?![0-9a-zA-Z])", name, text)
+        return re.sub(r'("tool": \{\s*"name": "tacit",\s*"version": )"[^"]*"', r'\1"VERSION"', text)
+
+    def run_transcript(self, cwd, block):
+        """Runs each `$ ` line of a docs block in one bash, in order ($? is the
+        previous command's), and returns the block as it should read."""
+        commands = [line[2:] for line in block.splitlines() if line.startswith("$ ")]
+        script = "".join(f"__s=$?; printf '@@{i}@@\\n'; (exit $__s); {cmd}\n" for i, cmd in enumerate(commands))
+        env = dict(self.world.env, TACIT_NOW=NOW, PATH=os.path.dirname(TACIT) + os.pathsep + os.environ["PATH"])
+        p = run(["bash", "-c", script], cwd, env, check=False)
+        outputs = re.split(r"^@@\d+@@\n", p.stdout, flags=re.M)[1:]
+        self.assertEqual(len(outputs), len(commands), p.stdout + p.stderr)
+        return "".join(f"$ {cmd}\n{out}" for cmd, out in zip(commands, outputs))
+
+    def test_every_example_output_in_docs_ci_md_is_what_the_tool_prints(self):
+        with open(DOCS_CI) as f:
+            doc = f.read()
+        blocks = list(self.TRANSCRIPT.finditer(doc))
+        # Every console block is one of them: none can go unchecked.
+        self.assertEqual(len(blocks), doc.count("```console"))
+        self.assertGreaterEqual(len(blocks), 5)
+        url = "file://" + self.merge_request()
+        places = {"github": self.world.clone("docs-github", "-b", "whole-quantities", url=url),
+                  "gitlab": self.world.clone("docs-gitlab", "--depth", "1", "-b", "whole-quantities", url=url)}
+        updated, at = [], 0
+        for match in blocks:
+            scenario, block = match.group(1), match.group(2)
+            with self.subTest(block=block.splitlines()[0]):
+                actual = self.run_transcript(places[scenario], block)
+                updated.append(doc[at:match.start(2)] + actual)
+                at = match.end(2)
+                if not UPDATE:
+                    self.assertEqual(self.normalise_ids(block), self.normalise_ids(actual),
+                                     "docs/ci.md differs from a real run (TACIT_UPDATE_GOLDEN=1 rewrites it)")
+        if UPDATE:
+            with open(DOCS_CI, "w") as f:
+                f.write("".join(updated) + doc[at:])
+
+    def documented_json_fields(self):
+        """docs/ci.md's JSON table: {field: (type, meaning)}."""
+        with open(DOCS_CI) as f:
+            doc = f.read()
+        section = doc[doc.index("## JSON (`--format json`)"):doc.index("## SARIF")]
+        rows = re.findall(r"^\| `([^`]+)` \| ([^|]+) \| (.*) \|$", section, re.M)
+        self.assertGreater(len(rows), 30)
+        return {field: (kind.strip(), meaning) for field, kind, meaning in rows}
+
+    def test_the_json_schema_in_docs_ci_md_is_the_output(self):
+        documented = self.documented_json_fields()
+        # Every field of real reports: every kind and state, a clone with a
+        # refused event (warnings), with and without --changed-since.
+        clone = self.world.clone("schema", url=self.hostile_remote())
+        reports = [self.json_report("--state", "all", "--kind", "all", cwd=clone),
+                   self.json_report("--changed-since", "HEAD~1", "--to", "nobody@example.com")]
+        with open(os.path.join(GOLDEN, "report.json")) as f:
+            reports.append(json.load(f))
+        found = {}
+
+        def walk(value, path, record=True):
+            if record:
+                found.setdefault(path, []).append(value)
+            if isinstance(value, dict) and path != "summary.unansweredByAssignee":  # a map: email → count
+                for key, item in value.items():
+                    walk(item, f"{path}.{key}" if path else key)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, dict):  # its fields are "list[].field"
+                        walk(item, path + "[]", record=False)
+
+        for r in reports:
+            walk(r, "")
+        found.pop("")
+        self.assertEqual(sorted(set(documented) - set(found)), [], "documented, never in the output")
+        self.assertEqual(sorted(set(found) - set(documented)), [], "in the output, not documented in docs/ci.md")
+
+        types = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "object": dict,
+                 "array": list, "array of strings": list, "null": type(None)}
+        for field, values in found.items():
+            kind = documented[field][0]
+            allowed = tuple(t for part in kind.split(" or ") for t in
+                            (types[part] if isinstance(types[part], tuple) else (types[part],)))
+            for value in values:
+                self.assertIsInstance(value, allowed, f"{field}: {kind}")
+                if isinstance(value, bool):  # a bool is an int to Python
+                    self.assertIn("boolean", kind, field)
+                if kind == "array of strings":
+                    self.assertTrue(all(isinstance(item, str) for item in value), field)
+        # Enumerations: the documented values, all of them and only them.
+        sarif = json.loads(self.report("--format", "sarif").stdout)
+        rules = {r["id"].removeprefix("tacit/") for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+        for field, every in (("findings[].rule", rules), ("findings[].kind", {"question", "note", "lesson"}),
+                             ("findings[].state", {"open", "answered", "resolved"}),
+                             ("findings[].location.status", {"exact", "moved", "changed", "orphaned"})):
+            listed = set(re.findall(r"`([a-z-]+)`", documented[field][1].split("(")[0]))
+            self.assertEqual(listed, every, field)
+            self.assertLessEqual({v for v in found[field] if v is not None}, every, field)
 
     # ---- A merge request's CI job (docs/ci.md, GitLab CI)
 
