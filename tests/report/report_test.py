@@ -490,10 +490,8 @@ class Report(unittest.TestCase):
         self.assertEqual(len(new), len(replicas))
         with open(os.path.join(shallow, ".git", "config")) as f:
             self.assertEqual(f.read(), config_before)
-        # Under .git/tacit: the index (a cache) and an empty private store, nothing in it.
-        private = os.path.join(shallow, ".git", "tacit", "private.git")
-        if os.path.exists(private):
-            self.assertEqual(self.world.git(shallow, "--git-dir", private, "for-each-ref"), "")
+        # Under .git/tacit: the index (a cache) only; no private store.
+        self.assertFalse(os.path.exists(os.path.join(shallow, ".git", "tacit", "private.git")))
         self.assertEqual(self.world.git(shallow, "rev-parse", "--is-shallow-repository").strip(), "true")
 
         # The commit the threads were made at is not here: every thread is
@@ -737,6 +735,43 @@ class Report(unittest.TestCase):
         if UPDATE:
             with open(DOCS_CI, "w") as f:
                 f.write("".join(updated) + doc[at:])
+
+    def test_the_ci_jobs_in_docs_ci_md_fetch_and_are_the_ones_shown(self):
+        """Each `tacit report` of the GitHub workflow and the GitLab job
+        fetches the knowledge (a fresh checkout has none: without it a
+        scheduled run reports nothing, and its SARIF upload would close every
+        alert), and is one whose output docs/ci.md shows, or the SARIF step,
+        run here in a fresh checkout of the pull request and validated."""
+        with open(DOCS_CI) as f:
+            doc = f.read()
+        jobs = re.findall(r"```yaml\n(.*?)```", doc, re.S)
+        self.assertEqual(len(jobs), 2)
+        commands = []
+        for job in jobs:
+            # Folded scalars (`run: >`, `- >`) are one command over several lines.
+            text = re.sub(r"(run: >|- >)\n\s+", "", job)
+            text = re.sub(r"\n\s+(--)", r" \1", text)
+            commands += [m.strip() for m in re.findall(r"(tacit report [^\n#]*)", text)]
+        self.assertEqual(len(commands), 5, commands)
+        shown = {m.group(0)[2:] for m in re.finditer(r"^\$ tacit report .*$", doc, re.M)}
+        for command in commands:
+            with self.subTest(command=command):
+                self.assertIn("--fetch origin", command)
+                concrete = (command.replace('"origin/${{ github.base_ref }}"', "origin/main")
+                            .replace(' >> "$GITHUB_STEP_SUMMARY"', ""))
+                if "--format sarif" in concrete:
+                    clone = self.world.clone("docs-sarif", "-b", "whole-quantities",
+                                             url="file://" + self.merge_request())
+                    p = run(["bash", "-c", concrete], clone, dict(
+                        self.world.env, TACIT_NOW=NOW, PATH=os.path.dirname(TACIT) + os.pathsep + os.environ["PATH"]),
+                        check=False)
+                    self.assertEqual((p.returncode, p.stdout, p.stderr), (0, "", ""))
+                    path = os.path.join(clone, "tacit.sarif")
+                    with open(path) as f:
+                        self.assertEqual(len(json.load(f)["runs"][0]["results"]), 5)  # the open questions
+                    self.validate_sarif(path)
+                else:
+                    self.assertIn(concrete, shown)
 
     def documented_json_fields(self):
         """docs/ci.md's JSON table: {field: (type, meaning)}."""
