@@ -1,12 +1,19 @@
 #include "server/cli/report_commands.h"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
+#include "server/log/log.h"
 #include "server/report/report.h"
 #include "server/store/clock.h"
 #include "server/store/event_log.h"
@@ -49,18 +56,57 @@ ReportCommands::ReportCommands(CLI::App& app, std::string version) : state_(new 
   r->add_option("--window", st.window, "Waiting-time statistics over questions asked this recently")
       ->capture_default_str();
   r->add_option("--fetch", st.fetch,
-                "First fetch the knowledge refs from REMOTE (read-only: nothing is pushed, no identity needed)");
+                "First fetch the knowledge refs from REMOTE into refs/tacit/v1/remotes/REMOTE/* (only those refs and "
+                "their objects are written; nothing is pushed, no identity needed)");
 }
 
 ReportCommands::~ReportCommands() { delete state_; }
+
+namespace {
+
+// Fails unless FILE can be created: before any fetch or index work, so that
+// a typo costs nothing and fails alone.
+void checkWritable(const std::string& file) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(file, ec)) throw store::StoreError("cannot write " + file + ": " + std::strerror(EISDIR));
+  const fs::path parent = fs::path(file).parent_path();
+  const std::string dir = parent.empty() ? "." : parent.string();
+  if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    throw store::StoreError("cannot write " + file + ": " + std::strerror(errno));
+}
+
+void writeFile(const std::string& file, const std::string& text) {
+  std::FILE* f = std::fopen(file.c_str(), "wb");
+  if (!f) throw store::StoreError("cannot write " + file + ": " + std::strerror(errno));
+  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  const int writeErrno = errno;
+  if (std::fclose(f) != 0 || !written)
+    throw store::StoreError("cannot write " + file + ": " + std::strerror(written ? errno : writeErrno));
+}
+
+// One line, whatever a message holds (git's reasons, a path).
+std::string oneLine(std::string text) {
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+  return text;
+}
+
+}  // namespace
 
 int ReportCommands::run() {
   State& st = *state_;
   if (!st.command->parsed()) return -1;
   report::Options o;
   report::Format format = report::Format::Text;
-  std::unique_ptr<store::Store> s;
+  // Until the report is out, log lines (indexing warnings) are held: an
+  // error must be the one line on stderr. They follow the report otherwise.
+  std::optional<log::Hold> held;
   try {
+    // Every argument is checked before anything is opened, fetched or indexed.
+    for (const char* name : {"--fetch", "--changed-since", "--output", "--to"})
+      if (st.command->count(name) && st.command->get_option(name)->as<std::string>().empty())
+        throw store::StoreError(std::string(name) + ": an empty value");
     static const std::map<std::string, report::Format> formats = {
         {"text", report::Format::Text},     {"json", report::Format::Json},
         {"sarif", report::Format::Sarif},   {"junit", report::Format::Junit},
@@ -85,24 +131,29 @@ int ReportCommands::run() {
     if (!st.olderThan.empty()) o.olderThanMillis = store::parseDuration(st.olderThan);
     o.staleAfterMillis = store::parseDuration(st.staleAfter);
     o.windowMillis = store::parseDuration(st.window);
-    o.changedSince = st.changedSince;
     o.to = st.to;
-    // Not refreshed here: build() indexes (what was fetched too) and counts what it refused.
-    s = store::Store::open(std::filesystem::current_path().string());
+    const bool toFile = !st.output.empty() && st.output != "-";
+    if (toFile) checkWritable(st.output);
+
+    held.emplace();
+    auto s = store::Store::open(std::filesystem::current_path().string(), store::Store::Access::ReadOnly);
+    // Before the fetch: the revision may be FETCH_HEAD (docs/ci.md's GitLab
+    // job), and a bad one fails before any network or index work.
+    if (!st.changedSince.empty()) o.changedSince = report::resolveRevision(*s, st.changedSince);
     if (!st.fetch.empty()) store::fetchKnowledge(*s, st.fetch);
+    // Not refreshed here: build() indexes (what was fetched too) and counts what it refused.
     const report::Report built = report::build(*s, o);
     const std::string out = report::render(built, format, st.version);
-    if (st.output.empty() || st.output == "-") {
-      std::cout << out << std::flush;
+    if (toFile) {
+      writeFile(st.output, out);
     } else {
-      std::ofstream file(st.output, std::ios::binary | std::ios::trunc);
-      file << out;
-      file.close();
-      if (!file) throw store::StoreError("cannot write " + st.output);
+      std::cout << out << std::flush;
     }
+    held->release();
     return built.summary.failing > 0 ? 1 : 0;
   } catch (const std::exception& e) {
-    std::cerr << "tacit: " << e.what() << "\n";
+    if (held) held->discard();
+    std::cerr << "tacit: " << oneLine(e.what()) << "\n";
     return 2;
   }
 }

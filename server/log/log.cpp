@@ -5,12 +5,16 @@
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+#include <string>
 
 namespace tacit::log {
 namespace {
 
 std::atomic<Level> currentLevel{Level::Info};
 std::mutex writeMutex;
+// Guarded by writeMutex.
+bool holding = false;
+std::string held;
 
 char levelLetter(Level l) {
   switch (l) {
@@ -63,10 +67,35 @@ void write(Level l, std::string_view message) {
   std::snprintf(prefix, sizeof prefix, "%c[%02d:%02d:%02d.%03d] ", levelLetter(l),
                 tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
   std::lock_guard lock(writeMutex);
+  if (holding) {
+    held.append(prefix).append(message) += '\n';
+    return;
+  }
   std::fputs(prefix, stderr);
   std::fwrite(message.data(), 1, message.size(), stderr);
   std::fputc('\n', stderr);
   std::fflush(stderr);
+}
+
+Hold::Hold() {
+  std::lock_guard lock(writeMutex);
+  holding = true;
+}
+
+Hold::~Hold() { release(); }
+
+void Hold::release() {
+  std::lock_guard lock(writeMutex);
+  std::fwrite(held.data(), 1, held.size(), stderr);
+  std::fflush(stderr);
+  held.clear();
+  holding = false;
+}
+
+void Hold::discard() {
+  std::lock_guard lock(writeMutex);
+  held.clear();
+  holding = false;
 }
 
 }  // namespace tacit::log

@@ -22,6 +22,21 @@ inline bool enabled(Level l) { return l >= level() && l != Level::Off; }
 // respect to other threads.
 void write(Level, std::string_view message);
 
+// While one lives, lines are held instead of written: a command whose
+// failure must be its one line on stderr (`tacit report`) writes them only
+// once it has succeeded. release() writes what is held (in order, with the
+// times they were logged at), discard() drops it; either ends the holding,
+// and the destructor releases. One at a time.
+class Hold {
+ public:
+  Hold();
+  ~Hold();
+  Hold(const Hold&) = delete;
+  Hold& operator=(const Hold&) = delete;
+  void release();
+  void discard();
+};
+
 // Collects a message with operator<< and writes it on destruction.
 class Line {
  public:

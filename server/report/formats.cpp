@@ -3,6 +3,8 @@
 // format (XML, Markdown, workflow commands), never trusted.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <sstream>
 
@@ -15,16 +17,54 @@ namespace {
 
 using json = nlohmann::json;
 
+// The bytes of the control character at s[i] (C0 and DEL: 1; C1, U+0080 to
+// U+009F: 2), or 0: what no field may carry raw into a terminal, a CI log
+// or a rendered page (a new line, an escape sequence; U+009B is CSI).
+size_t controlAt(const std::string& s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x20 || c == 0x7F) return 1;
+  if (c == 0xC2 && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xE0) == 0x80) return 2;
+  return 0;
+}
+
+// `s` with each control character replaced by `replace(code point)`.
+template <typename Replace>
+std::string replaceControls(const std::string& s, Replace replace) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (const size_t n = controlAt(s, i)) {
+      out += replace(n == 1 ? static_cast<unsigned char>(s[i]) : static_cast<unsigned char>(s[i + 1]));
+      i += n - 1;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::string spaces(const std::string& s) {
+  return replaceControls(s, [](unsigned char) { return std::string(" "); });
+}
+
 // The first line of a body, cut to `max`, with control characters (a
 // terminal's escape sequences in a CI log) turned into spaces.
 std::string firstLine(const std::string& text, size_t max = 100) {
-  std::string line = text.substr(0, text.find('\n'));
-  for (char& c : line)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+  std::string line = spaces(text.substr(0, text.find('\n')));
   if (line.size() <= max) return line;
   size_t at = max;
   while (at > 0 && (static_cast<unsigned char>(line[at]) & 0xC0) == 0x80) --at;
   return line.substr(0, at) + "…";
+}
+
+// A field of the text report as a terminal or a CI log may show it: every
+// control character (C0, DEL, C1) written out as \xHH (C1: \u0085), so no
+// field starts a line, a workflow command or an escape sequence.
+std::string visible(const std::string& s) {
+  return replaceControls(s, [](unsigned char code) {
+    char out[8];
+    std::snprintf(out, sizeof out, code < 0x80 ? "\\x%02x" : "\\u%04x", code);
+    return std::string(out);
+  });
 }
 
 std::string place(const Finding& f) {
@@ -98,15 +138,17 @@ json assigneesJson(const Summary& s) {
 
 std::string text(const Report& r) {
   std::ostringstream out;
+  // Every field through visible(): the data came from other clones.
   out << "tacit report: " << what(r) << " at " << (r.head.empty() ? "no commit" : r.head.substr(0, 12));
   if (!r.changedSince.empty()) out << ", on lines changed since " << r.changedSince.substr(0, 12);
   out << " (" << store::formatTimestamp(r.generatedAt) << ")\n";
   for (const auto& f : r.findings) {
-    out << "  " << label(f) << (f.fails ? "!" : "") << "  " << f.thread.id.substr(0, 8) << "  " << place(f) << "  \""
-        << firstLine(f.thread.body) << "\"  " << (f.thread.kind == store::ThreadKind::Question ? "asked" : "written")
-        << " by " << f.thread.author.name << " " << humanDuration(f.ageMillis) << " ago";
+    out << "  " << label(f) << (f.fails ? "!" : "") << "  " << visible(f.thread.id.substr(0, 8)) << "  "
+        << visible(place(f)) << "  \"" << visible(firstLine(f.thread.body)) << "\"  "
+        << (f.thread.kind == store::ThreadKind::Question ? "asked" : "written") << " by "
+        << visible(f.thread.author.name) << " " << humanDuration(f.ageMillis) << " ago";
     const std::string w = waitingText(f);
-    if (!w.empty()) out << ", " << w;
+    if (!w.empty()) out << ", " << visible(w);
     out << "\n";
   }
   out << "Waiting times (" << plural(r.summary.windowQuestions, "question", "questions") << " asked in the last "
@@ -116,12 +158,12 @@ std::string text(const Report& r) {
     out << "Unanswered by assignee:";
     bool first = true;
     for (const auto& [who, n] : r.summary.unansweredByAssignee) {
-      out << (first ? " " : ", ") << (who.empty() ? "(nobody)" : who) << " " << n;
+      out << (first ? " " : ", ") << (who.empty() ? "(nobody)" : visible(who)) << " " << n;
       first = false;
     }
     out << "\n";
   }
-  for (const auto& w : r.warnings) out << "warning: " << w << "\n";
+  for (const auto& w : r.warnings) out << "warning: " << visible(w) << "\n";
   if (r.options.failOn != FailOn::None)
     out << (r.summary.failing ? plural(r.summary.failing, "finding fails", "findings fail") + " --fail-on"
                               : std::string("nothing fails --fail-on"))
@@ -194,11 +236,58 @@ const char* sarifLevel(const Finding& f) {
 constexpr Rule kRules[] = {Rule::StaleQuestion, Rule::UnansweredQuestion, Rule::AnsweredQuestion,
                            Rule::ResolvedQuestion, Rule::Note, Rule::Lesson};
 
+// What code scanning shows for a rule (GitHub requires both): what the
+// finding means and what to do about it.
+struct RuleHelp {
+  const char* full;  // fullDescription
+  const char* help;  // help, plain text; `code` is the same in Markdown
+};
+
+RuleHelp ruleHelp(Rule r) {
+  switch (r) {
+    case Rule::StaleQuestion:
+      return {"A teammate asked a question about these lines, anchored to them with Tacit, and it has waited longer "
+              "than the team's limit (tacit report --stale-after, 7 days by default) without an answer.",
+              "Answer it where it was asked: `tacit answer ID -m TEXT` or in the editor. If the answer needs time, "
+              "acknowledge it (`tacit ack ID`) so the asker can move on. `tacit show ID` shows the question, its "
+              "code and who it is for."};
+    case Rule::UnansweredQuestion:
+      return {"A teammate asked a question about these lines, anchored to them with Tacit, and nobody has answered "
+              "it yet.",
+              "Answer it where it was asked: `tacit answer ID -m TEXT` or in the editor, or acknowledge it "
+              "(`tacit ack ID`) if the answer needs time. `tacit show ID` shows the question, its code and who it is "
+              "for."};
+    case Rule::AnsweredQuestion:
+      return {"A question about these lines was answered, and the asker has not resolved it yet.",
+              "Read the answer with `tacit show ID`; resolve the question (`tacit resolve ID`) when it is settled, or "
+              "reply to go on."};
+    case Rule::ResolvedQuestion:
+      return {"A question about these lines was asked, answered and resolved: what the team learned about this code.",
+              "`tacit show ID` shows the question and its answer. Nothing to do."};
+    case Rule::Note:
+      return {"A note a teammate attached to these lines with Tacit.",
+              "`tacit show ID` shows it; edit or delete it there if it no longer holds."};
+    case Rule::Lesson:
+      return {"A lesson learned that a teammate attached to these lines with Tacit, to read before changing them.",
+              "`tacit show ID` shows it; edit or delete it there if it no longer holds."};
+  }
+  return {"", ""};
+}
+
+// `code` spans are Markdown; the text form drops the backquotes.
+std::string plainText(const char* markdown) {
+  std::string out(markdown);
+  out.erase(std::remove(out.begin(), out.end(), '`'), out.end());
+  return out;
+}
+
 std::string sarif(const Report& r, const std::string& version) {
   json rules = json::array();
   for (Rule rule : kRules)
     rules.push_back({{"id", std::string("tacit/") + ruleId(rule)},
                      {"shortDescription", {{"text", ruleDescription(rule)}}},
+                     {"fullDescription", {{"text", ruleHelp(rule).full}}},
+                     {"help", {{"text", plainText(ruleHelp(rule).help)}, {"markdown", ruleHelp(rule).help}}},
                      {"defaultConfiguration",
                       {{"level", rule == Rule::StaleQuestion || rule == Rule::UnansweredQuestion ? "warning"
                                  : rule == Rule::ResolvedQuestion                                ? "none"
@@ -334,7 +423,8 @@ std::string junit(const Report& r) {
 }
 
 // Workflow command escaping (GitHub's toolkit): data escapes %, \r, \n;
-// property values also : and ,.
+// property values also : and ,. Other control characters (a terminal's
+// escape sequences, which the log would render) become spaces.
 std::string ghData(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -343,7 +433,7 @@ std::string ghData(const std::string& s) {
     else if (c == '\n') out += "%0A";
     else out += c;
   }
-  return out;
+  return spaces(out);
 }
 std::string ghProperty(const std::string& s) {
   std::string out;
@@ -382,18 +472,27 @@ std::string github(const Report& r) {
   return out.str();
 }
 
-// A table cell: one line, pipes and HTML escaped.
-std::string cell(const std::string& s) {
+// A table cell: one line, pipes and HTML escaped, no links: neither
+// Markdown's [text](url) nor the bare URLs GitHub links by itself
+// ("https://…", "www.…"), whose ':' or '.' is escaped (still shown as is).
+std::string cell(const std::string& text) {
+  const std::string s = spaces(text);
   std::string out;
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool wordStart = i == 0 || !std::isalnum(static_cast<unsigned char>(s[i - 1]));
     if (c == '|') out += "\\|";
     else if (c == '<') out += "&lt;";
     else if (c == '>') out += "&gt;";
     else if (c == '&') out += "&amp;";
-    else if (c == '\n' || c == '\r') out += ' ';
     else if (c == '`') out += "\\`";
     else if (c == '[' || c == ']') out += std::string("\\") + c;  // no links or images from a body
-    else out += c;
+    else if (c == ':' && s.compare(i + 1, 2, "//") == 0) out += "\\:";
+    else if (wordStart && i + 4 <= s.size() && (s[i] | 0x20) == 'w' && (s[i + 1] | 0x20) == 'w' &&
+             (s[i + 2] | 0x20) == 'w' && s[i + 3] == '.') {
+      out.append(s, i, 3) += "\\.";
+      i += 3;
+    } else out += c;
   }
   return out;
 }

@@ -78,17 +78,27 @@ bool answered(const Thread& t) {
   return std::any_of(t.replies.begin(), t.replies.end(), [](const store::Reply& r) { return r.isAnswer; });
 }
 
-std::optional<int64_t> firstAck(const Thread& t) {
+// The earliest of `at` (times) since the thread was created, 0 for one dated before it.
+void earliest(std::optional<int64_t>& out, const Thread& t, int64_t at) {
+  const int64_t since = std::max<int64_t>(0, at - t.createdAt);
+  if (!out || since < *out) out = since;
+}
+
+bool kindWanted(const Options& o, ThreadKind k) { return std::find(o.kinds.begin(), o.kinds.end(), k) != o.kinds.end(); }
+
+}  // namespace
+
+std::optional<int64_t> timeToFirstAck(const Thread& t) {
   std::optional<int64_t> out;
   for (const auto& a : t.acks)
-    if (a.author.email != t.author.email && (!out || a.at - t.createdAt < *out)) out = std::max<int64_t>(0, a.at - t.createdAt);
+    if (a.author.email != t.author.email) earliest(out, t, a.at);
   return out;
 }
 
-std::optional<int64_t> firstAnswer(const Thread& t) {
+std::optional<int64_t> timeToAnswer(const Thread& t) {
   std::optional<int64_t> out;
   for (const auto& r : t.replies)
-    if (r.isAnswer && (!out || r.createdAt - t.createdAt < *out)) out = std::max<int64_t>(0, r.createdAt - t.createdAt);
+    if (r.isAnswer && r.author.email != t.author.email) earliest(out, t, r.createdAt);
   return out;
 }
 
@@ -97,19 +107,16 @@ Percentiles percentiles(std::vector<int64_t> values) {
   p.count = values.size();
   if (values.empty()) return p;
   std::sort(values.begin(), values.end());
-  // Nearest rank: the smallest value with at least q of the values at or below it.
-  auto rank = [&](double q) {
-    size_t n = static_cast<size_t>(q * static_cast<double>(values.size()) + 0.999999);
+  // Nearest rank: the ceil(q * n)-th smallest, in integers (q in percent) so
+  // that 0.9 * 10 is exactly 9.
+  auto rank = [&](size_t percent) {
+    const size_t n = (percent * values.size() + 99) / 100;
     return values[std::clamp<size_t>(n, 1, values.size()) - 1];
   };
-  p.medianMillis = rank(0.5);
-  p.p90Millis = rank(0.9);
+  p.medianMillis = rank(50);
+  p.p90Millis = rank(90);
   return p;
 }
-
-bool kindWanted(const Options& o, ThreadKind k) { return std::find(o.kinds.begin(), o.kinds.end(), k) != o.kinds.end(); }
-
-}  // namespace
 
 const char* ruleId(Rule r) {
   switch (r) {
@@ -146,14 +153,23 @@ std::string humanDuration(int64_t millis) {
   return two(millis / kDay, "d", (millis % kDay) / kHour, "h");
 }
 
+std::string resolveRevision(store::Store& store, const std::string& rev) {
+  if (git::headCommit(store.repository()).empty()) throw StoreError("--changed-since: the repository has no commit");
+  git_object* raw = nullptr;
+  if (git_revparse_single(&raw, store.repository(), (rev + "^{commit}").c_str()) != 0)
+    throw StoreError("--changed-since: unknown revision " + rev + " (a shallow clone may not have it: fetch more)");
+  git::Object commit(raw);
+  return git::toHex(*git_object_id(commit.get()));
+}
+
 Report build(store::Store& store, const Options& options) {
   Report report;
   report.options = options;
   report.generatedAt = store::nowMillis();
   store.refresh();
   // Every report says what was refused, not only the one that indexed it.
-  // The refused value itself (quoted after the reason) is left out: it may be
-  // the very path outside the repository that got the event refused.
+  // A refused value quoted after the reason (an id, a time) is left out too:
+  // the report prints the reason, never what an attacker wrote.
   for (auto why : store.index().refused()) {
     if (const size_t quoted = why.find(" (\""); quoted != std::string::npos) why.erase(quoted);
     report.warnings.push_back(why);
@@ -161,15 +177,8 @@ Report build(store::Store& store, const Options& options) {
   report.head = git::headCommit(store.repository());
   ChangedLines changed;
   if (!options.changedSince.empty()) {
-    if (report.head.empty()) throw StoreError("--changed-since: the repository has no commit");
-    changed = changedLines(store.repository(), options.changedSince, report.head);
-    git_oid oid;
-    git_object* raw = nullptr;
-    if (git_revparse_single(&raw, store.repository(), (options.changedSince + "^{commit}").c_str()) == 0) {
-      oid = *git_object_id(raw);
-      git_object_free(raw);
-      report.changedSince = git::toHex(oid);
-    }
+    report.changedSince = resolveRevision(store, options.changedSince);
+    changed = changedLines(store.repository(), report.changedSince, report.head);
   }
 
   store::Locations locations(store);
@@ -185,8 +194,8 @@ Report build(store::Store& store, const Options& options) {
     if (question && (options.to.empty() || std::count(t.assignees.begin(), t.assignees.end(), options.to)) &&
         age <= options.windowMillis) {
       ++report.summary.windowQuestions;
-      if (auto a = firstAck(t)) acks.push_back(*a);
-      if (auto a = firstAnswer(t)) answers.push_back(*a);
+      if (auto a = timeToFirstAck(t)) acks.push_back(*a);
+      if (auto a = timeToAnswer(t)) answers.push_back(*a);
     }
     if (!kindWanted(options, t.kind)) continue;
     const bool hasAnswer = answered(t);
@@ -199,8 +208,8 @@ Report build(store::Store& store, const Options& options) {
     Finding f;
     f.thread = t;
     f.ageMillis = age;
-    f.firstAckMillis = firstAck(t);
-    f.answerMillis = firstAnswer(t);
+    f.firstAckMillis = timeToFirstAck(t);
+    f.answerMillis = timeToAnswer(t);
     try {
       f.location = report.head.empty() ? anchor::Location{} : locations.atCommit(t, report.head);
     } catch (const std::exception& e) {

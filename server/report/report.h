@@ -1,8 +1,9 @@
 // `tacit report`: the team's questions (and, when asked, notes and lessons)
-// as findings for CI, with how long people wait. Read-only over the store:
-// it needs no identity and writes no event, ref or config (only the index,
-// the cache under .git/tacit). Formats: text, JSON, SARIF 2.1.0, JUnit XML,
-// GitHub Actions workflow commands, Markdown (docs/ci.md).
+// as findings for CI, with how long people wait. Read-only over the store
+// (Store::Access::ReadOnly): it needs no identity and writes no event, ref
+// or config (only the index, the cache under .git/tacit, when it can).
+// Formats: text, JSON, SARIF 2.1.0, JUnit XML, GitHub Actions workflow
+// commands, Markdown (docs/ci.md).
 #pragma once
 
 #include <cstdint>
@@ -28,7 +29,7 @@ struct Options {
   StateFilter state = StateFilter::Unanswered;
   std::vector<store::ThreadKind> kinds = {store::ThreadKind::Question};
   std::optional<int64_t> olderThanMillis;  // only threads at least this old
-  std::string changedSince;                // a revision: only threads on lines changed since it
+  std::string changedSince;                // a commit (resolveRevision): only threads on lines changed since it
   std::string to;                          // an assignee's email: only questions for them
   int64_t staleAfterMillis = 7 * 24 * 3600'000LL;  // an unanswered question this old is stale
   int64_t windowMillis = 30 * 24 * 3600'000LL;     // waiting-time statistics over questions this recent
@@ -73,8 +74,26 @@ struct Report {
   std::vector<std::string> warnings;  // threads skipped or not followed, one line each
 };
 
+// The commit `rev` names, as 40 hex digits: what --changed-since is resolved
+// to before anything is fetched (FETCH_HEAD is the user's; the report's own
+// fetch never moves it). StoreError for an unknown revision or when the
+// repository has no commit yet.
+std::string resolveRevision(store::Store& store, const std::string& rev);
+
 // StoreError for an unknown revision.
 Report build(store::Store& store, const Options& options);
+
+// Waiting times of a question, from its asking: to the first
+// acknowledgement and to the first answer, each by someone other than the
+// asker (the asker's own ack or answer is no one's wait ending; such an
+// answer still makes the question answered). nullopt: none yet. A reply
+// dated before the question (a clock behind) counts as 0.
+std::optional<int64_t> timeToFirstAck(const store::Thread& question);
+std::optional<int64_t> timeToAnswer(const store::Thread& question);
+
+// Median and 90th percentile by nearest rank: the smallest value with at
+// least half (90%) of the values at or below it.
+Percentiles percentiles(std::vector<int64_t> values);
 
 // The report in `format`, for `version` (the tool's). Paths in the output are
 // always relative to the repository's root and inside it.

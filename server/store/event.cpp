@@ -488,7 +488,9 @@ class WireChecker {
     const std::string* blob = nullptr;
     if (!string(value, "path", field, kMaxPathBytes, &path)) return false;
     if (!isConfinedPath(*path)) {
-      return fail(field + ".path", "not confined to the repository (" + quoteValue(*path) + ")");
+      // The value is not quoted: it may be the very path outside the
+      // repository that no output should ever print.
+      return fail(field + ".path", "not confined to the repository");
     }
     if (!string(value, "commit", field, 64, &commit)) return false;
     if (!isLowerHexOfLength(*commit, 40)) {
@@ -791,9 +793,23 @@ std::string percentEncodePath(std::string_view path) {
 
 bool isConfinedPath(std::string_view path) {
   if (path.empty() || path.size() > kMaxPathBytes) return false;
-  if (path.find('\0') != std::string_view::npos || path.find('\\') != std::string_view::npos) {
-    return false;
+  if (path.find('\\') != std::string_view::npos) return false;
+  for (size_t i = 0; i < path.size(); ++i) {
+    const auto c = static_cast<unsigned char>(path[i]);
+    // C0 (NUL, newlines, ESC, ...) and DEL; C1 (U+0080-U+009F, C2 80-C2 9F in
+    // UTF-8): a path is printed in reports and logs, where these would start
+    // a new line or a terminal's control sequence.
+    if (c < 0x20 || c == 0x7F) return false;
+    if (c == 0xC2 && i + 1 < path.size() && static_cast<unsigned char>(path[i + 1]) <= 0x9F &&
+        static_cast<unsigned char>(path[i + 1]) >= 0x80)
+      return false;
   }
+  // A drive letter ("C:", "C:x") names another disk on Windows, and a
+  // leading '~' is a home directory to a shell: both outside the work tree
+  // for someone who copies the path.
+  const auto lower = [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); };
+  if (path.size() >= 2 && path[1] == ':' && lower(path[0]) >= 'a' && lower(path[0]) <= 'z') return false;
+  if (path[0] == '~') return false;
   size_t start = 0;
   while (true) {
     const size_t slash = path.find('/', start);
@@ -801,6 +817,11 @@ bool isConfinedPath(std::string_view path) {
         start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     // Also catches a leading '/', a trailing '/' and "//".
     if (component.empty() || component == "." || component == "..") return false;
+    // The repository's own files (or a nested repository's), not the work
+    // tree; in any case, as git compares it on case-insensitive disks.
+    if (component.size() == 4 && component[0] == '.' && lower(component[1]) == 'g' && lower(component[2]) == 'i' &&
+        lower(component[3]) == 't')
+      return false;
     if (slash == std::string_view::npos) return true;
     start = slash + 1;
   }

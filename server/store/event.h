@@ -106,8 +106,9 @@ DecodedEvent decodeEvent(std::string_view bytes);
 std::optional<std::string> validateEvent(const Event&);
 
 // A path is confined when it is relative, '/'-separated, non-empty, has no
-// "." or ".." or empty components, no NUL, no backslash, no leading '/', and
-// is at most kMaxPathBytes.
+// "." or ".." or empty components, no ".git" component (any case), no
+// control character (C0, DEL, C1), no backslash, no leading '/', no drive
+// letter ("C:") and no leading '~', and is at most kMaxPathBytes.
 bool isConfinedPath(std::string_view path);
 // A path as the path of a URI (RFC 3986): unreserved characters and '/' as
 // they are, every other byte percent-encoded.

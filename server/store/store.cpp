@@ -2,8 +2,12 @@
 
 #include <git2.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
@@ -37,9 +41,31 @@ std::optional<std::string> configString(git_repository* repo, const char* key) {
   return out;
 }
 
+// Whether this process can keep the index in `dir`: the folder and each of
+// the database's files that exists can be written (a read-only checkout's
+// cannot, and SQLite would only say so at the first write).
+bool canKeepIndexIn(const std::string& dir) {
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) return false;
+  for (const char* suffix : {"", "-wal", "-shm", ".open"}) {
+    const std::string file = dir + "/index.sqlite" + suffix;
+    if (::access(file.c_str(), F_OK) == 0 && ::access(file.c_str(), R_OK | W_OK) != 0) return false;
+  }
+  return true;
+}
+
+std::string makeTemporaryDir() {
+  std::error_code ec;
+  const std::string tmp = std::filesystem::temp_directory_path(ec).string();
+  if (ec) throw StoreError("no temporary folder for the index: " + ec.message());
+  std::string pattern = tmp + "/tacit-index-XXXXXX";
+  if (!::mkdtemp(pattern.data()))
+    throw StoreError("cannot create a temporary index in " + tmp + ": " + std::strerror(errno));
+  return pattern;
+}
+
 }  // namespace
 
-std::unique_ptr<Store> Store::open(const std::string& path) {
+std::unique_ptr<Store> Store::open(const std::string& path, Access access) {
   git_libgit2_init();  // balanced by nothing: libgit2 stays up for the process
   std::unique_ptr<Store> store(new Store());
   if (git_repository_open_ext(&store->repo_, path.c_str(), 0, nullptr) != 0)
@@ -48,9 +74,22 @@ std::unique_ptr<Store> Store::open(const std::string& path) {
     throw StoreError("a bare repository has no work tree to attach notes to: " + path);
   store->workdir_ = git_repository_workdir(store->repo_);
   store->gitdir_ = git_repository_path(store->repo_);
+  store->access_ = access;
   std::string tacitDir = store->gitdir_ + "tacit";
   std::error_code ec;
   std::filesystem::create_directories(tacitDir, ec);
+  store->shared_ = std::make_unique<EventLog>(store->repo_);
+  if (access == Access::ReadOnly) {
+    // A report needs no private log, and must work where nothing can be
+    // written: the index is a cache, so any writable place will do.
+    std::string indexDir = tacitDir;
+    if (ec || !canKeepIndexIn(tacitDir)) {
+      store->temporaryDir_ = indexDir = makeTemporaryDir();
+      TACIT_LOG(Debug) << tacitDir << " cannot be written: indexing into " << indexDir;
+    }
+    store->index_ = std::make_unique<Index>(indexDir + "/index.sqlite");
+    return store;
+  }
   if (ec) throw StoreError("cannot create " + tacitDir + ": " + ec.message());
 
   // The private log: a bare repository that is never given a remote.
@@ -64,7 +103,6 @@ std::unique_ptr<Store> Store::open(const std::string& path) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2 + attempt));
   }
 
-  store->shared_ = std::make_unique<EventLog>(store->repo_);
   store->privateLog_ = std::make_unique<EventLog>(store->private_);
   store->index_ = std::make_unique<Index>(tacitDir + "/index.sqlite");
   return store;
@@ -76,6 +114,10 @@ Store::~Store() {
   privateLog_.reset();
   git_repository_free(private_);
   git_repository_free(repo_);
+  if (!temporaryDir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(temporaryDir_, ec);
+  }
 }
 
 Author Store::identity() const {
@@ -118,6 +160,7 @@ std::string Store::replica() {
         return replica_;
       }
     }
+    if (access_ == Access::ReadOnly) throw StoreError("this clone has no replica id yet, and the store is read-only");
     std::string id = newId();
     if (git_config_set_string(local.get(), "tacit.replica", id.c_str()) == 0) {
       TACIT_LOG(Debug) << "this clone is replica " << id;
@@ -134,6 +177,7 @@ Store::RefsSnapshot Store::refsFingerprint() const {
   RefsSnapshot out;
   git_repository* repos[] = {repo_, private_};
   for (size_t r = 0; r < out.size(); ++r) {
+    if (!repos[r]) continue;  // no private log (read-only)
     git_reference_iterator* raw = nullptr;
     if (git_reference_iterator_glob_new(&raw, repos[r], "refs/tacit/*") != 0) continue;
     std::unique_ptr<git_reference_iterator, decltype(&git_reference_iterator_free)> it(raw, git_reference_iterator_free);
@@ -163,11 +207,16 @@ bool Store::changedByOthers(const RefsSnapshot& before, const RefsSnapshot& now)
   return false;
 }
 
-EventLog& Store::log(std::string_view source) { return source == "private" ? *privateLog_ : *shared_; }
+EventLog& Store::log(std::string_view source) {
+  if (source != "private") return *shared_;
+  if (!privateLog_) throw StoreError("the private store is not open (read-only)");
+  return *privateLog_;
+}
 
 Index::RefreshStats Store::refresh() {
   auto warn = [](const std::string& message) { TACIT_LOG(Warn) << message; };
   Index::RefreshStats total = index_->refresh(*shared_, "shared", warn);
+  if (!privateLog_) return total;
   Index::RefreshStats mine = index_->refresh(*privateLog_, "private", warn);
   total.refs += mine.refs;
   total.events += mine.events;
@@ -182,6 +231,7 @@ std::string Store::append(std::string_view source, EventType type, const std::st
 }
 
 std::vector<std::string> Store::appendAll(std::string_view source, std::vector<Draft> drafts) {
+  if (access_ == Access::ReadOnly) throw StoreError("the store was opened read-only: nothing can be written");
   Author me = identity();
   std::string replicaId = replica();
   refresh();  // the clock must be after everything this clone knows

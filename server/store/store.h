@@ -23,15 +23,22 @@ class EventLog;
 
 class Store {
  public:
+  // ReadOnly (`tacit report`): no private log (neither opened nor created),
+  // no event can be written, and the index is .git/tacit/index.sqlite only
+  // when .git/tacit can be written; otherwise (a read-only checkout) a
+  // temporary one, built from git and deleted when the store closes.
+  enum class Access { ReadWrite, ReadOnly };
+
   // Discovers the repository containing `path` (StoreError "not a git
   // repository" otherwise), opens the index and the private log.
-  static std::unique_ptr<Store> open(const std::string& path);
+  static std::unique_ptr<Store> open(const std::string& path, Access access = Access::ReadWrite);
   ~Store();
 
   const std::string& workdir() const { return workdir_; }  // with a trailing '/'
   const std::string& gitdir() const { return gitdir_; }
   git_repository* repository() const { return repo_; }
   // The private repository (.git/tacit/private.git): never given a remote.
+  // Null when opened ReadOnly.
   git_repository* privateRepository() const { return private_; }
 
   // From git config user.name / user.email; StoreError when missing.
@@ -88,7 +95,8 @@ class Store {
   // from where it was.
   bool changedByOthers(const RefsSnapshot& before, const RefsSnapshot& now) const;
 
-  // The event log of a source ("shared" or "private").
+  // The event log of a source ("shared" or "private"); StoreError for
+  // "private" when opened ReadOnly.
   EventLog& log(std::string_view source);
 
  private:
@@ -110,6 +118,8 @@ class Store {
   std::unique_ptr<Index> index_;
   std::string workdir_, gitdir_;
   std::string replica_;
+  Access access_ = Access::ReadWrite;
+  std::string temporaryDir_;  // the temporary index's folder, removed on close
 };
 
 }  // namespace tacit::store

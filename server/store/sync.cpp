@@ -36,11 +36,30 @@ GitResult runGit(const std::string& workdir, const std::vector<std::string>& arg
   return {child.exit_code(), text};
 }
 
-std::string lastLine(const std::string& text) {
-  std::string trimmed = text;
-  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) trimmed.pop_back();
-  auto nl = trimmed.rfind('\n');
-  return nl == std::string::npos ? trimmed : trimmed.substr(nl + 1);
+// Why git failed, in one line: its "fatal:" and "error:" lines (the first
+// is the reason; the last is often only "Could not read from remote
+// repository.") joined with "; ", or every line when it printed neither.
+// Control characters (a remote's own messages) become spaces.
+std::string gitReason(const std::string& text) {
+  std::vector<std::string> all, errors;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    start = end + 1;
+    for (char& c : line)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    if (line.empty()) continue;
+    for (const char* prefix : {"fatal: ", "error: "})
+      if (line.rfind(prefix, 0) == 0) errors.push_back(line.substr(std::string(prefix).size()));
+    all.push_back(line);
+  }
+  const auto& lines = errors.empty() ? all : errors;
+  std::string out;
+  for (const auto& line : lines) out += (out.empty() ? "" : "; ") + line;
+  return out.empty() ? "git printed nothing" : out;
 }
 
 void checkRemote(Store& store, const std::string& remote) {
@@ -50,10 +69,17 @@ void checkRemote(Store& store, const std::string& remote) {
   git_remote_free(r);
 }
 
-void fetch(Store& store, const std::string& remote) {
+// Never writes FETCH_HEAD: it is the user's (a CI job's `git fetch origin
+// main` then `tacit report --changed-since FETCH_HEAD`). Without `maintenance`: no
+// automatic maintenance either (a report writes only the fetched refs and
+// their objects).
+void fetch(Store& store, const std::string& remote, bool maintenance = true) {
   std::string refspec = "+" + std::string(kReplicaRefPrefix) + "*:" + std::string(kRemoteRefPrefix) + remote + "/*";
-  auto result = runGit(store.workdir(), {"fetch", "--quiet", "--no-tags", remote, refspec});
-  if (result.status != 0) throw StoreError("git fetch " + remote + " failed: " + lastLine(result.stderrText));
+  std::vector<std::string> args = {"fetch", "--quiet", "--no-tags", "--no-write-fetch-head"};
+  if (!maintenance) args.push_back("--no-auto-maintenance");
+  args.insert(args.end(), {remote, refspec});
+  auto result = runGit(store.workdir(), args);
+  if (result.status != 0) throw StoreError("git fetch " + remote + " failed: " + gitReason(result.stderrText));
 }
 
 // A copy of this clone (cp -r) shares its replica id, so both write the same
@@ -78,7 +104,7 @@ void absorbRemoteCopies(Store& store, const std::string& remote) {
 
 void fetchKnowledge(Store& store, const std::string& remote) {
   checkRemote(store, remote);
-  fetch(store, remote);
+  fetch(store, remote, /*maintenance=*/false);
 }
 
 SyncReport sync(Store& store, const std::string& remote) {
@@ -102,8 +128,8 @@ SyncReport sync(Store& store, const std::string& remote) {
     if (result.status == 0) break;
     if (attempt == kPushAttempts)
       throw StoreError("git push " + remote + " was rejected " + std::to_string(attempt) +
-                       " times: " + lastLine(result.stderrText));
-    TACIT_LOG(Warn) << "git push " << remote << " was rejected (" << lastLine(result.stderrText)
+                       " times: " + gitReason(result.stderrText));
+    TACIT_LOG(Warn) << "git push " << remote << " was rejected (" << gitReason(result.stderrText)
                     << "); fetching and retrying";
     fetch(store, remote);
     absorbRemoteCopies(store, remote);

@@ -23,7 +23,10 @@ SyncReport sync(Store& store, const std::string& remote);
 
 // Only the fetch half: teammates' replica refs from `remote` into
 // refs/tacit/v1/remotes/<remote>/*, nothing pushed (`tacit report --fetch`).
-// StoreError when the remote is unknown or the fetch fails.
+// Writes those refs and their objects only: not FETCH_HEAD (neither does
+// sync), and no automatic maintenance (git gc --auto).
+// StoreError when the remote is unknown or the fetch fails (with git's
+// reason, one line).
 void fetchKnowledge(Store& store, const std::string& remote);
 
 }  // namespace tacit::store

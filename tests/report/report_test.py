@@ -12,6 +12,7 @@ Usage: report_test.py path/to/tacit path/to/Sarif.Multitool [unittest args]
 Rewrite the goldens (then read every one of them): TACIT_UPDATE_GOLDEN=1, or --update.
 """
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -27,6 +28,7 @@ MULTITOOL = None
 UPDATE = os.environ.get("TACIT_UPDATE_GOLDEN") == "1"
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "golden")
+DOCS_CI = os.path.join(HERE, "..", "..", "docs", "ci.md")
 
 NOW = "2026-11-20T09:00:00Z"  # when every report is made
 ADA = ("Ada", "ada@example.com")
@@ -92,6 +94,39 @@ def write(path, text):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
         f.write(text)
+
+
+def snapshot(git_dir):
+    """Every file and folder under a git dir: {relative path: sha1 of its
+    bytes, or "dir"}, to tell exactly what a command wrote."""
+    out = {}
+    for base, dirs, files in os.walk(git_dir):
+        for name in dirs:
+            out[os.path.relpath(os.path.join(base, name), git_dir) + "/"] = "dir"
+        for name in files:
+            path = os.path.join(base, name)
+            with open(path, "rb") as f:
+                out[os.path.relpath(path, git_dir)] = hashlib.sha1(f.read()).hexdigest()
+    return out
+
+
+def _user_exists(name):
+    import pwd
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
+
+
+def changes(before, after):
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+# What docs/ci.md says a report may write under .git: its index (the cache)...
+INDEX_FILES = re.compile(r"^tacit/(index\.sqlite(-wal|-shm|\.open)?)?/?$")
+# ... and with --fetch origin, the fetched refs and their objects.
+FETCHED = re.compile(r"^(refs/tacit/(v1/(remotes/(origin/([0-9a-f]{32})?)?)?)?/?|objects/.*)$")
 
 
 class World:
@@ -353,7 +388,8 @@ class Report(unittest.TestCase):
             os.remove(out)
         # Invariant globalization: it then needs no libicu.
         env = dict(self.world.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT="1", DOTNET_CLI_TELEMETRY_OPTOUT="1")
-        v = run([MULTITOOL, "validate", path, "-o", out], self.dir, env, check=False)
+        # SARIF's own rules and GitHub code scanning's ("Gh": what an upload requires).
+        v = run([MULTITOOL, "validate", path, "-o", out, "--rule-kind", "Gh;Sarif"], self.dir, env, check=False)
         printed = v.stdout + v.stderr
         # Its exit status does not count what it finds: read what it prints and what it wrote.
         self.assertEqual([line for line in printed.splitlines() if re.search(r"\berror\b", line, re.I)], [], printed)
@@ -368,6 +404,21 @@ class Report(unittest.TestCase):
         self.assertTrue(all(i.get("executionSuccessful") for run_ in validation["runs"]
                             for i in run_.get("invocations", [])), json.dumps(validation, indent=1)[:2000])
         self.assertEqual(v.returncode, 0, printed)
+
+    def test_the_multitool_applies_github_rules(self):
+        """The validation above means something: this Multitool does check
+        GitHub's rules (a rule without fullDescription and help is GH2012)."""
+        p = self.report("--format", "sarif")
+        sarif = json.loads(p.stdout)
+        for rule in sarif["runs"][0]["tool"]["driver"]["rules"]:
+            self.assertTrue(rule["fullDescription"]["text"] and rule["help"]["text"] and rule["help"]["markdown"], rule)
+            del rule["fullDescription"], rule["help"]
+        path = os.path.join(self.dir, "no-help.sarif")
+        write(path, json.dumps(sarif))
+        env = dict(self.world.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT="1", DOTNET_CLI_TELEMETRY_OPTOUT="1")
+        v = run([MULTITOOL, "validate", path, "-o", path + ".validation", "--rule-kind", "Gh;Sarif"], self.dir, env,
+                check=False)
+        self.assertEqual(len([line for line in v.stdout.splitlines() if "error GH2012" in line]), 12, v.stdout)
 
     def test_sarif_passes_the_multitool_and_has_the_structure_code_scanning_reads(self):
         for i, args in enumerate((["--state", "all", "--kind", "all", "--fail-on", "unanswered"], [],
@@ -439,10 +490,8 @@ class Report(unittest.TestCase):
         self.assertEqual(len(new), len(replicas))
         with open(os.path.join(shallow, ".git", "config")) as f:
             self.assertEqual(f.read(), config_before)
-        # Under .git/tacit: the index (a cache) and an empty private store, nothing in it.
-        private = os.path.join(shallow, ".git", "tacit", "private.git")
-        if os.path.exists(private):
-            self.assertEqual(self.world.git(shallow, "--git-dir", private, "for-each-ref"), "")
+        # Under .git/tacit: the index (a cache) only; no private store.
+        self.assertFalse(os.path.exists(os.path.join(shallow, ".git", "tacit", "private.git")))
         self.assertEqual(self.world.git(shallow, "rev-parse", "--is-shallow-repository").strip(), "true")
 
         # The commit the threads were made at is not here: every thread is
@@ -512,17 +561,317 @@ class Report(unittest.TestCase):
             (["--window", "-1d"], None, "-1d"),
             (["--changed-since", "no-such-rev"], None, "no-such-rev"),
             (["--fetch", "upstream"], None, "upstream"),
-            (["--fetch", "gone"], broken, "gone"),
-            (["--output", os.path.join(self.dir, "no-such-dir", "r.txt")], None, "no-such-dir"),
+            # git's reason, not only its last line ("and the repository exists.")
+            (["--fetch", "gone"], broken, ("git fetch gone failed: ", "does not appear to be a git repository")),
+            (["--output", os.path.join(self.dir, "no-such-dir", "r.txt")], None,
+             ("no-such-dir", "No such file or directory")),
+            (["--output", self.dir], None, ("cannot write", "Is a directory")),
             ([], not_a_repo, "git"),
+            # An empty value is a usage error, never a silent default.
+            (["--fetch", ""], None, "--fetch: an empty value"),
+            (["--changed-since", ""], None, "--changed-since: an empty value"),
+            (["--output", ""], None, "--output: an empty value"),
+            (["--to", ""], None, "--to: an empty value"),
         ]:
             with self.subTest(args=args):
                 p = self.report(*args, cwd=cwd, fetch=False)
                 self.assertEqual(p.returncode, 2, (p.stdout, p.stderr))
                 self.assertEqual(p.stdout, "")
                 self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
-                self.assertIn(message, p.stderr)
+                for part in message if isinstance(message, tuple) else (message,):
+                    self.assertIn(part, p.stderr)
                 self.assertTrue(p.stderr.startswith("tacit: "), p.stderr)
+
+    def test_arguments_are_checked_before_any_fetch_and_an_error_is_its_only_line(self):
+        # A bad --changed-since fails before the fetch: nothing is fetched.
+        clone = self.world.clone("checked-first")
+        for args in (["--changed-since", "no-such-rev"], ["--output", os.path.join(self.dir, "nowhere", "x")],
+                     ["--older-than", "soon"]):
+            with self.subTest(args=args):
+                p = self.report(*args, cwd=clone)  # with --fetch origin
+                self.assertEqual((p.returncode, p.stdout, len(p.stderr.splitlines())), (2, "", 1), p.stderr)
+                self.assertEqual(self.world.git(clone, "for-each-ref", "refs/tacit/"), "")
+        # An error after the index was built (writing the report fails): the
+        # indexing warnings (a hostile remote's refused events) are not printed,
+        # the error is the one line. /dev/full fails every write (ENOSPC); as
+        # a user who cannot write /dev, the early check refuses it instead.
+        hostile = self.world.clone("hostile-then-error", url=self.hostile_remote())
+        p = self.report("--output", "/dev/full", cwd=hostile)
+        self.assertEqual((p.returncode, p.stdout), (2, ""), p.stderr)
+        self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+        self.assertTrue(p.stderr.startswith("tacit: cannot write /dev/full: "), p.stderr)
+        self.assertTrue("No space left on device" in p.stderr or "Permission denied" in p.stderr, p.stderr)
+        # The same report to stdout then succeeds, and says what was refused
+        # (the index remembers it; stderr named it only in the failed run).
+        p = self.report(cwd=hostile)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len([line for line in p.stdout.splitlines() if line.startswith("warning: skipped events/")]),
+                         2, p.stdout)
+
+    # ---- What a report writes (docs/ci.md, "What it writes")
+
+    def test_a_report_writes_only_its_index_and_with_fetch_the_fetched_refs(self):
+        clone = self.world.clone("writes")
+        git_dir = os.path.join(clone, ".git")
+        self.world.git(clone, "fetch", "-q", "origin", "main")  # the user's FETCH_HEAD
+        before = snapshot(git_dir)
+        self.assertIn("FETCH_HEAD", before)
+        p = self.report("--format", "json", cwd=clone)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(json.loads(p.stdout)["findings"])
+        written = changes(before, snapshot(git_dir))
+        self.assertEqual([path for path in written if not (INDEX_FILES.match(path) or FETCHED.match(path))], [],
+                         written)
+        self.assertTrue(any(path.startswith("refs/tacit/v1/remotes/origin/") for path in written), written)
+        # No private store; FETCH_HEAD as it was.
+        self.assertFalse(os.path.exists(os.path.join(git_dir, "tacit", "private.git")))
+        self.assertNotIn("FETCH_HEAD", written)
+        # Without --fetch, on an index that is up to date: nothing but the index.
+        before = snapshot(git_dir)
+        again = self.report("--format", "json", cwd=clone, fetch=False)
+        self.assertEqual(again.stdout, p.stdout)
+        written = changes(before, snapshot(git_dir))
+        self.assertEqual([path for path in written if not INDEX_FILES.match(path)], [], written)
+
+    def test_a_read_only_repository_is_reported_from_a_temporary_index(self):
+        """A checkout whose .git cannot be written (chmod -R a-w): the report
+        works, writes nothing there (a temporary index, gone afterwards), and
+        says nothing misleading. chmod does not stop root, so as root the
+        report runs as `nobody` (setpriv) on a copy nobody owns."""
+        root = os.geteuid() == 0
+        if root and not (shutil.which("setpriv") and _user_exists("nobody")):
+            self.skipTest("running as root without setpriv or a user nobody: cannot make a repository read-only")
+        top = tempfile.mkdtemp(prefix="tacit-report-ro-")  # outside self.dir (0700), for nobody to reach
+        self.addCleanup(shutil.rmtree, top, ignore_errors=True)
+        self.addCleanup(run, ["chmod", "-R", "u+w", top], top, check=False)
+        os.chmod(top, 0o755)
+        origin = os.path.join(top, "origin.git")
+        self.world.git(top, "clone", "-q", "--mirror", self.world.origin, origin)
+        home, tmp = os.path.join(top, "home"), os.path.join(top, "tmp")
+        os.makedirs(home)
+        os.makedirs(tmp)
+        expected = self.json_report("--state", "all", "--kind", "all")
+        for case in ("no index yet", "an index made before"):
+            with self.subTest(case):
+                clone = os.path.join(top, case.replace(" ", "-"))
+                self.world.git(top, "clone", "-q", origin, clone)
+                self.world.git(clone, "fetch", "-q", "origin", "+refs/tacit/v1/replicas/*:refs/tacit/v1/remotes/origin/*")
+                if case == "an index made before":
+                    self.assertEqual(self.report(cwd=clone, fetch=False).returncode, 0)
+                    self.assertTrue(os.path.exists(os.path.join(clone, ".git", "tacit", "index.sqlite")))
+                if root:
+                    run(["chown", "-R", "nobody:", top], top)
+                try:
+                    run(["chmod", "-R", "a-w", os.path.join(clone, ".git")], top)
+                    before = snapshot(os.path.join(clone, ".git"))
+                    env = dict(self.world.env, HOME=home, TMPDIR=tmp, TACIT_NOW=NOW)
+                    prefix = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] if root else []
+                    for fetch in ([], ["--fetch", "origin"]):  # a fetch with nothing new writes nothing either
+                        p = run([*prefix, TACIT, "report", *fetch, "--format", "json", "--state", "all",
+                                 "--kind", "all"], clone, env, check=False)
+                        self.assertEqual((p.returncode, p.stderr), (0, ""), fetch)
+                        self.assertEqual(json.loads(p.stdout)["findings"], expected["findings"])
+                        self.assertEqual(changes(before, snapshot(os.path.join(clone, ".git"))), [])
+                        self.assertEqual(os.listdir(tmp), [])  # the temporary index is gone
+                finally:
+                    if root:  # back to the test's own user, for the next case's git
+                        run(["chown", "-R", f"{os.getuid()}:{os.getgid()}", top], top)
+
+    # ---- docs/ci.md: its example outputs are real, its JSON schema is the output's
+
+    TRANSCRIPT = re.compile(r"<!-- tested: (\w+) -->\n```console\n(.*?)```\n", re.S)
+
+    @staticmethod
+    def normalise_ids(text):
+        """Hex ids (threads, commits) → H1, H2, ... in order of
+        first appearance, a prefix as its whole; the tool's version → VERSION.
+        Thread ids are random: the docs show one run's."""
+        seen = []
+
+        def name(match):
+            token = match.group(0)
+            for known, label in seen:
+                if known.startswith(token) or token.startswith(known):
+                    return label
+            seen.append((token, f"H{len(seen) + 1}"))
+            return seen[-1][1]
+
+        # The lengths shown (8 and 12: short forms; 32: a thread; 40: a
+        # commit), never after a '.': a confidence's decimals stay as they are.
+        text = re.sub(r"(?<![0-9a-zA-Z.])([0-9a-f]{40}|[0-9a-f]{32}|[0-9a-f]{12}|[0-9a-f]{8})(?![0-9a-zA-Z])", name, text)
+        return re.sub(r'("tool": \{\s*"name": "tacit",\s*"version": )"[^"]*"', r'\1"VERSION"', text)
+
+    def run_transcript(self, cwd, block):
+        """Runs each `$ ` line of a docs block in one bash, in order ($? is the
+        previous command's), and returns the block as it should read."""
+        commands = [line[2:] for line in block.splitlines() if line.startswith("$ ")]
+        script = "".join(f"__s=$?; printf '@@{i}@@\\n'; (exit $__s); {cmd}\n" for i, cmd in enumerate(commands))
+        env = dict(self.world.env, TACIT_NOW=NOW, PATH=os.path.dirname(TACIT) + os.pathsep + os.environ["PATH"])
+        p = run(["bash", "-c", script], cwd, env, check=False)
+        outputs = re.split(r"^@@\d+@@\n", p.stdout, flags=re.M)[1:]
+        self.assertEqual(len(outputs), len(commands), p.stdout + p.stderr)
+        return "".join(f"$ {cmd}\n{out}" for cmd, out in zip(commands, outputs))
+
+    def test_every_example_output_in_docs_ci_md_is_what_the_tool_prints(self):
+        with open(DOCS_CI) as f:
+            doc = f.read()
+        blocks = list(self.TRANSCRIPT.finditer(doc))
+        # Every console block is one of them: none can go unchecked.
+        self.assertEqual(len(blocks), doc.count("```console"))
+        self.assertGreaterEqual(len(blocks), 5)
+        url = "file://" + self.merge_request()
+        places = {"github": self.world.clone("docs-github", "-b", "whole-quantities", url=url),
+                  "gitlab": self.world.clone("docs-gitlab", "--depth", "1", "-b", "whole-quantities", url=url)}
+        updated, at = [], 0
+        for match in blocks:
+            scenario, block = match.group(1), match.group(2)
+            with self.subTest(block=block.splitlines()[0]):
+                actual = self.run_transcript(places[scenario], block)
+                updated.append(doc[at:match.start(2)] + actual)
+                at = match.end(2)
+                if not UPDATE:
+                    self.assertEqual(self.normalise_ids(block), self.normalise_ids(actual),
+                                     "docs/ci.md differs from a real run (TACIT_UPDATE_GOLDEN=1 rewrites it)")
+        if UPDATE:
+            with open(DOCS_CI, "w") as f:
+                f.write("".join(updated) + doc[at:])
+
+    def test_the_ci_jobs_in_docs_ci_md_fetch_and_are_the_ones_shown(self):
+        """Each `tacit report` of the GitHub workflow and the GitLab job
+        fetches the knowledge (a fresh checkout has none: without it a
+        scheduled run reports nothing, and its SARIF upload would close every
+        alert), and is one whose output docs/ci.md shows, or the SARIF step,
+        run here in a fresh checkout of the pull request and validated."""
+        with open(DOCS_CI) as f:
+            doc = f.read()
+        jobs = re.findall(r"```yaml\n(.*?)```", doc, re.S)
+        self.assertEqual(len(jobs), 2)
+        commands = []
+        for job in jobs:
+            # Folded scalars (`run: >`, `- >`) are one command over several lines.
+            text = re.sub(r"(run: >|- >)\n\s+", "", job)
+            text = re.sub(r"\n\s+(--)", r" \1", text)
+            commands += [m.strip() for m in re.findall(r"(tacit report [^\n#]*)", text)]
+        self.assertEqual(len(commands), 5, commands)
+        shown = {m.group(0)[2:] for m in re.finditer(r"^\$ tacit report .*$", doc, re.M)}
+        for command in commands:
+            with self.subTest(command=command):
+                self.assertIn("--fetch origin", command)
+                concrete = (command.replace('"origin/${{ github.base_ref }}"', "origin/main")
+                            .replace(' >> "$GITHUB_STEP_SUMMARY"', ""))
+                if "--format sarif" in concrete:
+                    clone = self.world.clone("docs-sarif", "-b", "whole-quantities",
+                                             url="file://" + self.merge_request())
+                    p = run(["bash", "-c", concrete], clone, dict(
+                        self.world.env, TACIT_NOW=NOW, PATH=os.path.dirname(TACIT) + os.pathsep + os.environ["PATH"]),
+                        check=False)
+                    self.assertEqual((p.returncode, p.stdout, p.stderr), (0, "", ""))
+                    path = os.path.join(clone, "tacit.sarif")
+                    with open(path) as f:
+                        self.assertEqual(len(json.load(f)["runs"][0]["results"]), 5)  # the open questions
+                    self.validate_sarif(path)
+                else:
+                    self.assertIn(concrete, shown)
+
+    def documented_json_fields(self):
+        """docs/ci.md's JSON table: {field: (type, meaning)}."""
+        with open(DOCS_CI) as f:
+            doc = f.read()
+        section = doc[doc.index("## JSON (`--format json`)"):doc.index("## SARIF")]
+        rows = re.findall(r"^\| `([^`]+)` \| ([^|]+) \| (.*) \|$", section, re.M)
+        self.assertGreater(len(rows), 30)
+        return {field: (kind.strip(), meaning) for field, kind, meaning in rows}
+
+    def test_the_json_schema_in_docs_ci_md_is_the_output(self):
+        documented = self.documented_json_fields()
+        # Every field of real reports: every kind and state, a clone with a
+        # refused event (warnings), with and without --changed-since.
+        clone = self.world.clone("schema", url=self.hostile_remote())
+        reports = [self.json_report("--state", "all", "--kind", "all", cwd=clone),
+                   self.json_report("--changed-since", "HEAD~1", "--to", "nobody@example.com")]
+        with open(os.path.join(GOLDEN, "report.json")) as f:
+            reports.append(json.load(f))
+        found = {}
+
+        def walk(value, path, record=True):
+            if record:
+                found.setdefault(path, []).append(value)
+            if isinstance(value, dict) and path != "summary.unansweredByAssignee":  # a map: email → count
+                for key, item in value.items():
+                    walk(item, f"{path}.{key}" if path else key)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, dict):  # its fields are "list[].field"
+                        walk(item, path + "[]", record=False)
+
+        for r in reports:
+            walk(r, "")
+        found.pop("")
+        self.assertEqual(sorted(set(documented) - set(found)), [], "documented, never in the output")
+        self.assertEqual(sorted(set(found) - set(documented)), [], "in the output, not documented in docs/ci.md")
+
+        types = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "object": dict,
+                 "array": list, "array of strings": list, "null": type(None)}
+        for field, values in found.items():
+            kind = documented[field][0]
+            allowed = tuple(t for part in kind.split(" or ") for t in
+                            (types[part] if isinstance(types[part], tuple) else (types[part],)))
+            for value in values:
+                self.assertIsInstance(value, allowed, f"{field}: {kind}")
+                if isinstance(value, bool):  # a bool is an int to Python
+                    self.assertIn("boolean", kind, field)
+                if kind == "array of strings":
+                    self.assertTrue(all(isinstance(item, str) for item in value), field)
+        # Enumerations: the documented values, all of them and only them.
+        sarif = json.loads(self.report("--format", "sarif").stdout)
+        rules = {r["id"].removeprefix("tacit/") for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+        for field, every in (("findings[].rule", rules), ("findings[].kind", {"question", "note", "lesson"}),
+                             ("findings[].state", {"open", "answered", "resolved"}),
+                             ("findings[].location.status", {"exact", "moved", "changed", "orphaned"})):
+            listed = set(re.findall(r"`([a-z-]+)`", documented[field][1].split("(")[0]))
+            self.assertEqual(listed, every, field)
+            self.assertLessEqual({v for v in found[field] if v is not None}, every, field)
+
+    # ---- A merge request's CI job (docs/ci.md, GitLab CI)
+
+    def merge_request(self):
+        """A copy of origin with a merge request: branch whole-quantities
+        changes line 14 of src/cart.py (under the stale question, 13-14).
+        Returns the bare repository's path."""
+        remote = os.path.join(self.dir, "mr-origin.git")
+        if not os.path.exists(remote):
+            self.world.git(self.dir, "clone", "-q", "--mirror", self.world.origin, remote)
+            author = self.world.clone("mr-author", url=remote)
+            self.world.git(author, "checkout", "-q", "-b", "whole-quantities")
+            cart = os.path.join(author, "src", "cart.py")
+            with open(cart) as f:
+                text = f.read()
+            write(cart, text.replace("self.items.append((item, quantity))", "self.items.append((item, int(quantity)))"))
+            self.world.commit(author, BOB, "2026-11-19T20:00:00Z", "Quantities are whole")
+            self.world.git(author, "push", "-q", "origin", "whole-quantities")
+        return remote
+
+    def test_a_merge_request_job_compares_with_the_fetched_target_branch(self):
+        """GitLab's job: a shallow clone of the merge request, `git fetch
+        origin main`, then --fetch origin --changed-since FETCH_HEAD. The
+        report's own fetch must neither move FETCH_HEAD nor be what it
+        compares with."""
+        url = "file://" + self.merge_request()
+        clone = self.world.clone("mr-shallow", "--depth", "1", "-b", "whole-quantities", url=url)
+        self.world.git(clone, "fetch", "-q", "--depth", "1", "origin", "main")
+        fetch_head = os.path.join(clone, ".git", "FETCH_HEAD")
+        with open(fetch_head) as f:
+            before = f.read()
+        main = self.world.git(clone, "rev-parse", "FETCH_HEAD").strip()
+        r = self.json_report("--changed-since", "FETCH_HEAD", "--state", "all", "--kind", "all", cwd=clone)
+        self.assertEqual(self.roles(r), ["stale"])  # only the thread on the changed line
+        self.assertEqual(r["changedSince"], main)
+        with open(fetch_head) as f:
+            self.assertEqual(f.read(), before)
+        self.assertTrue(self.world.git(clone, "for-each-ref", "refs/tacit/v1/remotes/origin/"))
+        # Again, now that the knowledge is here: the same.
+        again = self.json_report("--changed-since", "FETCH_HEAD", "--state", "all", "--kind", "all", cwd=clone)
+        self.assertEqual(self.roles(again), ["stale"])
 
     # ---- --changed-since
 
@@ -577,12 +926,12 @@ class Report(unittest.TestCase):
     INJECTED_BODY = ("Injected?\n::error file=x::pwned\n</system-out><x/> | *bold* %0A\r\n"
                      "::warning::second line")
 
-    def hostile_remote(self):
-        """A mirror of origin plus a replica ref forged with git plumbing only,
-        holding (a) a created question whose anchor path is ../../etc/passwd,
-        (b) a file that is not JSON, (c) a valid question whose body and author
-        try to inject workflow commands, XML and Markdown."""
-        remote = os.path.join(self.dir, "hostile.git")
+    def forged_remote(self, name, forge):
+        """A mirror of origin plus a replica ref forged with git plumbing only:
+        `forge(created)` returns {file name: event text}, where
+        `created(lamport, thread, author, **payload)` is a created question
+        (a real one of Ada's is the template)."""
+        remote = os.path.join(self.dir, name)
         if os.path.exists(remote):
             return remote
         self.world.git(self.dir, "clone", "-q", "--mirror", self.world.origin, remote)
@@ -605,22 +954,102 @@ class Report(unittest.TestCase):
             event["payload"] = dict(template["payload"], **payload)
             return json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
-        mallory = {"name": "Mallory", "email": "m@example.com"}
-        blobs = {
-            f"{1:012d}-{self.ESCAPE}.json": created(
-                1, self.ESCAPE, mallory, body="Read me",
-                anchor=dict(template["payload"]["anchor"], path="../../etc/passwd")),
-            f"{2:012d}-{self.MALFORMED}.json": '{"v":1,"id":"' + self.MALFORMED + '","type":"created",',
-            f"{3:012d}-{self.INJECTION}.json": created(
-                3, self.INJECTION, {"name": "Mallory, ::x", "email": "m@example.com"}, body=self.INJECTED_BODY),
-        }
         entries = "".join(f"100644 blob {g('hash-object', '-w', '--stdin', stdin=body)}\t{name}\n"
-                          for name, body in blobs.items())
+                          for name, body in forge(created).items())
         bucket = g("mktree", stdin=entries)
         events = g("mktree", stdin=f"040000 tree {bucket}\t000000\n")
         root = g("mktree", stdin=f"040000 tree {events}\tevents\n")
         g("update-ref", "refs/tacit/v1/replicas/" + self.FORGED_REPLICA, g("commit-tree", "-m", "forged", root))
         return remote
+
+    def hostile_remote(self):
+        """Forged: (a) a created question whose anchor path is
+        ../../etc/passwd, (b) a file that is not JSON, (c) a valid question
+        whose body and author try to inject workflow commands, XML and
+        Markdown."""
+        def forge(created):
+            mallory = {"name": "Mallory", "email": "m@example.com"}
+            anchor = json.loads(created(1, self.ESCAPE, mallory))["payload"]["anchor"]
+            return {
+                f"{1:012d}-{self.ESCAPE}.json": created(
+                    1, self.ESCAPE, mallory, body="Read me", anchor=dict(anchor, path="../../etc/passwd")),
+                f"{2:012d}-{self.MALFORMED}.json": '{"v":1,"id":"' + self.MALFORMED + '","type":"created",',
+                f"{3:012d}-{self.INJECTION}.json": created(
+                    3, self.INJECTION, {"name": "Mallory, ::x", "email": "m@example.com"}, body=self.INJECTED_BODY),
+            }
+        return self.forged_remote("hostile.git", forge)
+
+    # Paths that must never be printed or followed: control characters that
+    # would start a line (a workflow command when a CI step prints the text
+    # report) or a terminal escape sequence, the repository's own files, a
+    # Windows drive and a home directory.
+    HOSTILE_PATHS = [
+        "src/cart.py\n::error file=x::pwned", "src/cart.py\r::warning::pwned", "src/\x1b[2J\x1b[31mcart.py",
+        "src/\tcart.py", "src/\u009b2Jcart.py", "src/cart.py\x7f", ".git/config", "src/.GIT/config",
+        "C:/Windows/win.ini", "~/.ssh/id_rsa",
+    ]
+    CONTROLS_BODY = "Controls\x1b[2J \u009b31m https://evil.example/x and www.evil.example\n::error::x"
+
+    def hostile_paths_remote(self):
+        """One forged question per hostile path, and a valid question whose
+        author name holds a C1 control (U+009B, CSI) and whose body holds
+        escape sequences and bare URLs."""
+        def forge(created):
+            mallory = {"name": "Mallory", "email": "m@example.com"}
+            anchor = json.loads(created(1, self.ESCAPE, mallory))["payload"]["anchor"]
+            out = {}
+            for i, path in enumerate(self.HOSTILE_PATHS, start=1):
+                thread = f"b{i:031x}"
+                out[f"{i:012d}-{thread}.json"] = created(i, thread, mallory, body="Read me",
+                                                         anchor=dict(anchor, path=path))
+            last = len(self.HOSTILE_PATHS) + 1
+            out[f"{last:012d}-{self.INJECTION}.json"] = created(
+                last, self.INJECTION, {"name": "Mallory\u009b2J", "email": "m@example.com"}, body=self.CONTROLS_BODY)
+            return out
+        return self.forged_remote("hostile-paths.git", forge)
+
+    def test_hostile_paths_are_refused_and_no_field_carries_a_control_character(self):
+        remote = self.hostile_paths_remote()
+        forged = [f"b{i:031x}" for i in range(1, len(self.HOSTILE_PATHS) + 1)]
+        c0 = re.compile("[\x00-\x09\x0b-\x1f\x7f]")  # but \n
+        c1 = re.compile("[\u0080-\u009f]")
+        for fmt in ("text", "json", "sarif", "junit", "github", "markdown"):
+            with self.subTest(fmt=fmt):
+                clone = self.world.clone(f"hostile-paths-{fmt}", url=remote)
+                p = self.report("--format", fmt, "--state", "all", "--kind", "all", cwd=clone)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                # Every forged path refused, each named by its event on stderr,
+                # with the reason but not the path.
+                refused = [line for line in p.stderr.splitlines() if "skipped events/" in line]
+                self.assertEqual(sorted(re.search(r"-([0-9a-f]{32})\.json", line).group(1) for line in refused),
+                                 forged, p.stderr)
+                self.assertTrue(all(line.endswith("payload.anchor.path: not confined to the repository")
+                                    for line in refused), refused)
+                for out in (p.stdout, p.stderr):
+                    self.assert_confined(out)
+                    for value in ("pwned", "win.ini", "id_rsa", ".git/config", ".GIT", "Windows"):
+                        self.assertNotIn(value, out)
+                    self.assertIsNone(c0.search(out), repr(out))
+                self.assertIsNone(c1.search(p.stderr), repr(p.stderr))
+                self.check_format(fmt, p.stdout, findings=len(self.ids) + 1)
+                if fmt in ("text", "github", "markdown"):  # printed as is in a log or a page
+                    self.assertIsNone(c1.search(p.stdout), repr(p.stdout))
+                if fmt == "text":
+                    # No line an Actions runner would take for a workflow command;
+                    # controls in a field written out, never raw.
+                    self.assertEqual([line for line in p.stdout.splitlines() if line.lstrip().startswith("::")], [])
+                    self.assertIn("by Mallory\\u009b2J ", p.stdout)
+                    self.assertIn('"Controls [2J  31m https://evil.example/x', p.stdout)
+                if fmt == "markdown":
+                    # Bare URLs are not links.
+                    self.assertIn("https\\://evil.example/x and www\\.evil.example", p.stdout)
+                    self.assertNotIn("https://", p.stdout)
+                if fmt == "json":
+                    r = json.loads(p.stdout)
+                    [mallory] = [f for f in r["findings"] if f["id"] == self.INJECTION]
+                    self.assertEqual((mallory["body"], mallory["author"]["name"]),
+                                     (self.CONTROLS_BODY, "Mallory\u009b2J"))
+                    self.assertEqual(len([w for w in r["warnings"] if w.startswith("skipped ")]), len(forged))
 
     def assert_confined(self, text):
         self.assertNotIn("etc/passwd", text)
@@ -636,6 +1065,7 @@ class Report(unittest.TestCase):
                     p = self.report("--format", fmt, "--state", "all", "--kind", "all", *extra, cwd=clone)
                     self.assertEqual(p.returncode, status, p.stderr)
                     self.assert_confined(p.stdout)
+                    self.assert_confined(p.stderr)
                     # Each refused event is named on stderr (by its file in the log).
                     refused = [line for line in p.stderr.splitlines() if "skipped events/" in line]
                     self.assertEqual(len(refused), 2, p.stderr)

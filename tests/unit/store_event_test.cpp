@@ -321,22 +321,20 @@ TEST_CASE("decoding refuses paths that escape the repository", "[store]") {
   const auto pathError = [](const std::string& path) {
     return refusal(mutatedCreated([&](json& w) { w["payload"]["anchor"]["path"] = path; }));
   };
-  CHECK(pathError("../../etc/passwd") ==
-        R"(payload.anchor.path: not confined to the repository ("../../etc/passwd"))");
-  CHECK(pathError("/etc/passwd") ==
-        R"(payload.anchor.path: not confined to the repository ("/etc/passwd"))");
-  CHECK(pathError("src\\main.cpp") ==
-        R"(payload.anchor.path: not confined to the repository ("src\\main.cpp"))");
-  CHECK(pathError("C:\\Windows") ==
-        R"(payload.anchor.path: not confined to the repository ("C:\\Windows"))");
-  CHECK(pathError("src/../../x") ==
-        R"(payload.anchor.path: not confined to the repository ("src/../../x"))");
-  CHECK(pathError("") == R"(payload.anchor.path: not confined to the repository (""))");
+  // The refused value is never quoted: the message is printed by reports,
+  // which never print a path outside the repository.
+  const std::string refused = "payload.anchor.path: not confined to the repository";
+  for (const std::string path :
+       {"../../etc/passwd", "/etc/passwd", "src\\main.cpp", "C:\\Windows", "src/../../x", "", ".git/config",
+        "C:/Windows/win.ini", "~/.ssh/id_rsa", "src/cart.py\n::error file=x::pwned", "src/\x1b[2Jcart.py"}) {
+    INFO(path);
+    CHECK(pathError(path) == refused);
+  }
   CHECK(pathError(std::string("a\0b", 3)) == "payload.anchor.path: contains a NUL byte");
   // The same on a reanchor event.
   json wire = wireOf(oneOfEachType()[11]);
   wire["payload"]["anchor"]["path"] = "../x";
-  CHECK(refusal(wire) == R"(payload.anchor.path: not confined to the repository ("../x"))");
+  CHECK(refusal(wire) == refused);
 }
 
 TEST_CASE("decoding refuses out-of-range numbers", "[store]") {
@@ -499,8 +497,7 @@ TEST_CASE("validateEvent applies the same rules to events built in memory", "[st
 
   Event e = createdEvent();
   e.payload["anchor"]["path"] = "../../etc/passwd";
-  CHECK(validateEvent(e) ==
-        R"(payload.anchor.path: not confined to the repository ("../../etc/passwd"))");
+  CHECK(validateEvent(e) == "payload.anchor.path: not confined to the repository");
 
   e = createdEvent();
   e.payload["body"] = "caf\xC3";  // invalid UTF-8 that never met the parser
@@ -634,12 +631,20 @@ TEST_CASE("a chapters event holds distinct note ids, at most kMaxChapters, never
 
 TEST_CASE("isConfinedPath", "[store]") {
   for (const std::string path : {"a", "src/main.cpp", "a/b/c", ".hidden", "a/..b", "...", "a/.b.",
-                                 "dir with space/f", "C:", "\xC3\xA9t\xC3\xA9"}) {
+                                 "dir with space/f", "\xC3\xA9t\xC3\xA9", ".github/workflows/ci.yml", ".gitignore",
+                                 "a/.gitmodules", "x.git/y", "a/~b", "a~", "1:2", "a/C:", "\xC2\xA0nbsp",
+                                 "\xE2\x80\xA8"}) {
     INFO(path);
     CHECK(isConfinedPath(path));
   }
   for (const std::string path : {"", "/abs", "/", "../x", "a/../b", "a/..", "..", ".", "./a",
-                                 "a/./b", "a//b", "a/", "a\\b", "C:\\x", "\\\\server\\share"}) {
+                                 "a/./b", "a//b", "a/", "a\\b", "C:\\x", "\\\\server\\share",
+                                 // inside .git, any case, at any depth (a nested repository's)
+                                 ".git", ".git/config", ".GIT/hooks/x", "sub/.Git/HEAD",
+                                 // a drive letter, a home directory
+                                 "C:", "c:/Windows/win.ini", "Z:x", "~", "~/.ssh/id_rsa", "~root/x",
+                                 // control characters: C0, DEL, C1 (U+0085, U+009B)
+                                 "a\nb", "a\rb", "a\tb", "src/\x1b[31mx", "a\x7f", "a\xC2\x85" "b", "a\xC2\x9B" "2J"}) {
     INFO(path);
     CHECK_FALSE(isConfinedPath(path));
   }
