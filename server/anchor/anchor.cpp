@@ -497,13 +497,24 @@ struct Locator::Impl {
 
   // The file at `path` in `tree`: its blob id and content.
   // The blob id of the file at `path` in `tree`, without reading it.
+  // The blob at `path` in `tree`. Remembered per (tree, path): locating
+  // every thread at one commit asks for the same few files again and again,
+  // and each lookup walks the path's trees.
   std::optional<git_oid> blobIdAt(const git_tree* tree, const std::string& path) {
+    std::string key(reinterpret_cast<const char*>(git_tree_id(tree)->id), GIT_OID_RAWSZ);
+    key += path;
+    if (auto it = blobIds.find(key); it != blobIds.end()) return it->second;
+    if (blobIds.size() >= kMaxBlobIds) blobIds.clear();
+    std::optional<git_oid> found;
     git_tree_entry* raw = nullptr;
-    if (git_tree_entry_bypath(&raw, tree, path.c_str()) < 0) return std::nullopt;
-    TreeEntry entry(raw);
-    if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
-    return *git_tree_entry_id(entry.get());
+    if (git_tree_entry_bypath(&raw, tree, path.c_str()) == 0) {
+      TreeEntry entry(raw);
+      if (git_tree_entry_type(entry.get()) == GIT_OBJECT_BLOB) found = *git_tree_entry_id(entry.get());
+    }
+    return blobIds.emplace(std::move(key), found).first->second;
   }
+  static constexpr size_t kMaxBlobIds = 65'536;
+  std::unordered_map<std::string, std::optional<git_oid>> blobIds;
 
   std::optional<std::pair<git_oid, std::string>> fileAt(const git_tree* tree, const std::string& path) {
     git_tree_entry* raw = nullptr;
