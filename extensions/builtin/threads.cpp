@@ -13,6 +13,7 @@
 #include "server/store/event_log.h"
 #include "server/store/locations.h"
 #include "server/store/personal.h"
+#include "server/store/write_rules.h"
 
 #include <git2.h>
 
@@ -101,7 +102,7 @@ NewThreadArguments decodeNewThread(const json& arguments) {
   if (a.endLine < a.startLine) throw DecodeError("params.arguments[0].endLine: before startLine");
   std::optional<std::string> body;
   r.optional("body", body);
-  if (!body || body->find_first_not_of(" \t\r\n") == std::string::npos)
+  if (!body || store::isBlank(*body))
     throw DecodeError("params.arguments[0].body: the text is required (the editor asks for it)");
   if (body->size() > kMaxBody) throw DecodeError("params.arguments[0].body: longer than 64 KiB");
   a.body = *body;
@@ -304,7 +305,7 @@ class Threads final : public Extension {
     if (verb.needsBody) {
       std::optional<std::string> body;
       r.optional("body", body);
-      if (!body || body->find_first_not_of(" \t\r\n") == std::string::npos)
+      if (!body || store::isBlank(*body))
         throw DecodeError("params.arguments[0].body: the text is required");
       if (body->size() > kMaxBody) throw DecodeError("params.arguments[0].body: longer than 64 KiB");
       payload["body"] = *body;

@@ -11,6 +11,7 @@
 #include "server/store/event_log.h"
 #include "server/store/locations.h"
 #include "server/store/walkthroughs.h"
+#include "server/store/write_rules.h"
 
 namespace tacit::extensions {
 
@@ -253,7 +254,7 @@ class Walkthroughs final : public Extension {
       r.required("endLine", endLine);
       if (endLine < startLine) throw DecodeError(r.child("endLine") + ": before startLine");
       r.optional("body", body);
-      if (!body || body->find_first_not_of(" \t\r\n") == std::string::npos)
+      if (!body || store::isBlank(*body))
         throw DecodeError(r.child("body") + ": the text is required (the editor asks for it)");
       if (body->size() > kMaxBody) throw DecodeError(r.child("body") + ": longer than 64 KiB");
     }
