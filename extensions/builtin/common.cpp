@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "protocol/decode.h"
+#include "server/anchor/anchor.h"
 
 namespace tacit::extensions {
 
@@ -14,6 +15,17 @@ std::string cut(const std::string& text, size_t max) {
 }
 
 std::string firstLine(const std::string& text, size_t max) { return cut(text.substr(0, text.find('\n')), max); }
+
+std::optional<SelectedLines> linesForThread(host::HostApi& api, const host::DocumentInfo& doc,
+                                            const protocol::Range& selection) {
+  if (doc.path.empty()) return std::nullopt;
+  auto text = api.documentText(doc.uri);
+  if (!text || anchor::isBinary(*text)) return std::nullopt;
+  const uint32_t end = selection.end.line > selection.start.line && selection.end.character == 0
+                           ? selection.end.line - 1
+                           : selection.end.line;
+  return SelectedLines{selection.start.line, end};
+}
 
 const host::json& oneObject(const host::json& arguments) {
   if (!arguments.is_array() || arguments.size() != 1)

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "server/host/extension.h"
@@ -15,6 +16,17 @@ namespace tacit::extensions {
 std::string cut(const std::string& text, size_t max);
 // The first line of `text`, cut to `max`.
 std::string firstLine(const std::string& text, size_t max = 60);
+
+// The lines a selection takes, 0-based and inclusive, for the code actions
+// that put a thread on them ("Add note here", "Add as a chapter"): a
+// selection ending at the start of a line does not take that line. nullopt
+// where no thread can go: outside the repository, a document that is not
+// open, a binary file (so no action is offered that would always fail).
+struct SelectedLines {
+  uint32_t start = 0, end = 0;
+};
+std::optional<SelectedLines> linesForThread(host::HostApi& api, const host::DocumentInfo& doc,
+                                            const protocol::Range& selection);
 
 // Commands take one object: arguments[0]; protocol::DecodeError otherwise.
 const host::json& oneObject(const host::json& arguments);

@@ -213,10 +213,9 @@ class Threads final : public Extension {
   }
 
   void codeActions(const DocumentInfo& doc, const protocol::Range& range, Done<std::vector<CodeAction>> done) override {
-    if (doc.path.empty()) return done({});
-    // A selection ending at the start of a line does not take that line.
-    uint32_t end = range.end.line > range.start.line && range.end.character == 0 ? range.end.line - 1 : range.end.line;
-    json args = json::array({{{"uri", doc.uri}, {"startLine", range.start.line}, {"endLine", end}}});
+    auto lines = linesForThread(*api_, doc, range);
+    if (!lines) return done({});
+    json args = json::array({{{"uri", doc.uri}, {"startLine", lines->start}, {"endLine", lines->end}}});
     done({CodeAction{"Add note here", "", protocol::Command{"Add note here", "tacit.addNote", args}},
           CodeAction{"Ask about this code", "", protocol::Command{"Ask about this code", "tacit.ask", args}}});
   }

@@ -139,15 +139,14 @@ class Walkthroughs final : public Extension {
   void codeActions(const DocumentInfo& doc, const protocol::Range& range, Done<std::vector<CodeAction>> done) override {
     store::Store* s = api_->store();
     std::vector<CodeAction> actions;
-    if (doc.path.empty() || !s) return done(actions);
+    auto lines = linesForThread(*api_, doc, range);
+    if (!lines || !s) return done(actions);
     try {
       // As "Add note here": the editor asks for the text and adds `body`.
-      const uint32_t end =
-          range.end.line > range.start.line && range.end.character == 0 ? range.end.line - 1 : range.end.line;
       for (const auto& [id, title] : cached(*s).recent) {
         std::string label = "Add as a chapter of \"" + cut(title, kLensTitle) + "\"";
         json args = json::array(
-            {{{"walkthrough", id}, {"uri", doc.uri}, {"startLine", range.start.line}, {"endLine", end}}});
+            {{{"walkthrough", id}, {"uri", doc.uri}, {"startLine", lines->start}, {"endLine", lines->end}}});
         actions.push_back({label, "", protocol::Command{label, kAddChapter, args}});
       }
     } catch (const std::exception& e) {

@@ -327,6 +327,16 @@ class Inline(unittest.TestCase):
         self.client.notify("textDocument/didOpen", {"textDocument": {
             "uri": uri, "languageId": "plaintext", "version": 1, "text": "\u0089PNG\r\n\u0000\u0000\n"}})
         self.assertEqual(self.request("textDocument/codeLens", {"textDocument": {"uri": uri}}), [])
+        # No action that would always fail: neither a note, a question nor a
+        # chapter goes on a binary file (a text file still gets all three).
+        self.assertNotIn("error", self.command("tacit.walkthrough.create", [{"title": "Tour"}]))
+        def actions(on):
+            return [a["title"] for a in self.request("textDocument/codeAction", {
+                "textDocument": {"uri": on}, "range": {"start": {"line": 0, "character": 0},
+                                                       "end": {"line": 1, "character": 0}},
+                "context": {"diagnostics": []}})]
+        self.assertEqual(actions(self.uri), ["Add note here", "Ask about this code", 'Add as a chapter of "Tour"'])
+        self.assertEqual(actions(uri), [])
         response = self.command("tacit.addNote", [{"uri": uri, "startLine": 0, "endLine": 0, "body": "x"}])
         self.assertEqual(response["error"]["code"], -32803)
         self.assertIn("logo.bin is a binary file", response["error"]["message"])
