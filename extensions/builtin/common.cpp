@@ -1,5 +1,8 @@
 #include "extensions/builtin/common.h"
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "protocol/decode.h"
@@ -25,6 +28,17 @@ std::optional<SelectedLines> linesForThread(host::HostApi& api, const host::Docu
                            ? selection.end.line - 1
                            : selection.end.line;
   return SelectedLines{selection.start.line, end};
+}
+
+std::optional<uint32_t> lineCountNow(host::HostApi& api, const std::string& uri, const std::string& path) {
+  if (auto text = api.documentText(uri)) return anchor::lineCount(*text);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream content;
+  content << in.rdbuf();
+  return anchor::lineCount(content.str());
 }
 
 const host::json& oneObject(const host::json& arguments) {

@@ -28,6 +28,11 @@ struct SelectedLines {
 std::optional<SelectedLines> linesForThread(host::HostApi& api, const host::DocumentInfo& doc,
                                             const protocol::Range& selection);
 
+// How many lines the document at `uri` has now: the editor's text when it is
+// open, else the file at `path` (absolute) on disk; nullopt when neither
+// can be read (the file is gone).
+std::optional<uint32_t> lineCountNow(host::HostApi& api, const std::string& uri, const std::string& path);
+
 // Commands take one object: arguments[0]; protocol::DecodeError otherwise.
 const host::json& oneObject(const host::json& arguments);
 

@@ -149,12 +149,24 @@ class Threads final : public Extension {
   }
 
   void codeLenses(const DocumentInfo& doc, Done<std::vector<CodeLens>> done) override {
-    std::map<uint32_t, std::map<std::string, int>> byLine;  // 1-based first line → kind → count
-    for (const auto& t : located(doc)) ++byLine[t.location.startLine][t.kind];
+    struct Place {
+      std::map<std::string, int> byKind;
+      int threads = 0, orphaned = 0;
+    };
+    std::map<uint32_t, Place> byLine;  // 1-based first line
+    for (const auto& t : located(doc)) {
+      Place& p = byLine[t.location.startLine];
+      ++p.byKind[t.kind];
+      ++p.threads;
+      if (t.location.status == anchor::Status::Orphaned) ++p.orphaned;
+    }
     std::vector<CodeLens> lenses;
-    for (const auto& [line, kinds] : byLine) {
+    for (const auto& [line, p] : byLine) {
       protocol::Position at{line - 1, 0};
-      lenses.push_back({{at, at}, protocol::Command{lensTitle(kinds), "", nullptr}});
+      // Orphaned threads sit where they were last seen, not on code of theirs: the lens says so.
+      std::string title = lensTitle(p.byKind);
+      if (p.orphaned) title += p.orphaned == p.threads ? " (orphaned)" : " (" + std::to_string(p.orphaned) + " orphaned)";
+      lenses.push_back({{at, at}, protocol::Command{title, "", nullptr}});
     }
     done(std::move(lenses));
   }
@@ -201,7 +213,9 @@ class Threads final : public Extension {
       std::string_view content = lines[line - 1];
       if (!content.empty() && content.back() == '\n') content.remove_suffix(1);
       if (!content.empty() && content.back() == '\r') content.remove_suffix(1);
-      std::string label = list.size() == 1 ? list[0]->kind + ": " + firstLine(list[0]->title, 40)
+      const bool orphaned = list[0]->location.status == anchor::Status::Orphaned;
+      std::string label = list.size() == 1 ? list[0]->kind + (orphaned ? " (orphaned): " : ": ") +
+                                                 firstLine(list[0]->title, 40)
                                            : std::to_string(list.size()) + " threads: " + firstLine(list[0]->title, 30);
       InlayHint hint;
       hint.position = {line - 1, documents::characterInLine(content, content.size(), encoding_)};
@@ -230,13 +244,23 @@ class Threads final : public Extension {
       std::string root = s->workdir();
       for (const auto& hit : s->index().search(query, 50)) {
         anchor::Location at = locations.inWorkTree(hit.thread);
-        if (at.startLine == 0) continue;  // orphaned: nowhere to go
+        if (at.startLine == 0) continue;  // nowhere at all
+        const bool orphaned = at.status == anchor::Status::Orphaned;
+        const std::string uri = host::uriFromPath(root + at.path);
+        if (orphaned) {
+          // Where it was last seen, kept in the file as it is now; a file
+          // that is gone has no place to open.
+          auto lines = lineCountNow(*api_, uri, root + at.path);
+          if (!lines) continue;
+          anchor::clampToLines(at, *lines);
+        }
         SymbolInformation sym;
         sym.name = firstLine(hit.thread.body, 80);
         sym.kind = 15;  // String
-        sym.uri = "file://" + root + at.path;
+        sym.uri = uri;
         sym.range = {{at.startLine - 1, 0}, {at.endLine, 0}};
-        sym.containerName = std::string(store::toString(hit.thread.kind)) + " · " + hit.thread.author.name;
+        sym.containerName = std::string(store::toString(hit.thread.kind)) + " · " + hit.thread.author.name +
+                            (orphaned ? " · orphaned" : "");
         out.push_back(std::move(sym));
       }
     } catch (const std::exception& e) {

@@ -410,11 +410,14 @@ class Walkthroughs final : public Extension {
     p.result["range"] = nullptr;
     if (!at.path.empty() && at.startLine > 0) {
       const std::string uri = uriFromPath(s.workdir() + at.path);
-      p.range = {{at.startLine - 1, 0}, {at.endLine, 0}};
+      anchor::Location shown = at;
+      // An orphaned chapter last seen past the end of its file opens on its last line.
+      const auto lines = lineCountNow(*api_, uri, s.workdir() + at.path);
+      if (lines) anchor::clampToLines(shown, *lines);
+      p.range = {{shown.startLine - 1, 0}, {shown.endLine, 0}};
       p.result["uri"] = uri;
       p.result["range"] = p.range;
-      std::error_code ec;
-      if (api_->documentText(uri) || std::filesystem::is_regular_file(s.workdir() + at.path, ec)) p.uri = uri;
+      if (lines) p.uri = uri;
     }
     if (at.status == anchor::Status::Orphaned) {
       std::string where = at.path + ":" + std::to_string(at.startLine);

@@ -295,6 +295,34 @@ class Inline(unittest.TestCase):
         self.client.notify("textDocument/didSave", {"textDocument": {"uri": self.uri}})
         threads = self.request("tacit/threads", {"textDocument": {"uri": self.uri}})["threads"]
         self.assertEqual([(t["id"], t["status"]) for t in threads], [(note, "orphaned")])
+        # Last seen on lines 4-5 of what now has 2: everything the editor is
+        # given is on its last line, a place that exists, and says orphaned.
+        last_line = {"start": {"line": 1, "character": 0}, "end": {"line": 2, "character": 0}}
+        self.assertEqual(threads[0]["range"], last_line)
+        self.assertEqual(self.request("textDocument/codeLens", {"textDocument": {"uri": self.uri}}),
+                         [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
+                           "command": {"title": "1 note (orphaned)", "command": ""}}])
+        self.assertEqual(self.request("textDocument/inlayHint", {"textDocument": {"uri": self.uri}, "range": {
+            "start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 0}}}),
+            [{"position": {"line": 1, "character": len("    return sum(i.price for i in items)")},
+              "label": "note (orphaned): The cache is per process.", "paddingLeft": True}])
+        hover = self.request("textDocument/hover", {"textDocument": {"uri": self.uri},
+                                                    "position": {"line": 1, "character": 0}})
+        self.assertTrue(hover["contents"]["value"].startswith("**Note** · Ada · just now · orphaned\n"), hover)
+        self.assertEqual(hover["range"], last_line)
+        # Searching finds it too (docs/protocol.md: workspace/symbol), there.
+        self.assertEqual(self.request("workspace/symbol", {"query": "cache"}), [{
+            "name": "The cache is per process.", "kind": 15, "location": {"uri": self.uri, "range": last_line},
+            "containerName": "note · Ada · orphaned"}])
+        # A thread whose file is gone has no place to open: searching leaves it out (`tacit list` has it).
+        with open(os.path.join(self.repo, "gone.py"), "w") as f:
+            f.write("cache = None\n")
+        subprocess.run([TACIT, "note", "add", "gone.py:1", "-m", "Another cache"], cwd=self.repo, env=self.env,
+                       check=True, capture_output=True)
+        os.remove(os.path.join(self.repo, "gone.py"))
+        self.assertEqual([s["name"] for s in self.request("workspace/symbol", {"query": "cache"})],
+                         ["The cache is per process."])
+        self.assertIn("Another cache", [t["body"] for t in self.stored()])
 
         # A document outside the repository: nothing to show, a clear error to write.
         outside = os.path.join(self.dir, "elsewhere.py")
@@ -340,7 +368,7 @@ class Inline(unittest.TestCase):
         response = self.command("tacit.addNote", [{"uri": uri, "startLine": 0, "endLine": 0, "body": "x"}])
         self.assertEqual(response["error"]["code"], -32803)
         self.assertIn("logo.bin is a binary file", response["error"]["message"])
-        self.assertEqual([t["id"] for t in self.stored()], [note])
+        self.assertEqual([t["body"] for t in self.stored()], ["The cache is per process.", "Another cache"])
 
 
 if __name__ == "__main__":
