@@ -19,6 +19,8 @@ std::string cut(const std::string& text, size_t max) {
 
 std::string firstLine(const std::string& text, size_t max) { return cut(text.substr(0, text.find('\n')), max); }
 
+protocol::Range wholeLines(const anchor::Location& at) { return {{at.startLine - 1, 0}, {at.endLine, 0}}; }
+
 std::optional<SelectedLines> linesForThread(host::HostApi& api, const host::DocumentInfo& doc,
                                             const protocol::Range& selection) {
   if (doc.path.empty()) return std::nullopt;

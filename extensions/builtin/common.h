@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "server/anchor/anchor.h"
 #include "server/host/extension.h"
 
 namespace tacit::extensions {
@@ -16,6 +17,12 @@ namespace tacit::extensions {
 std::string cut(const std::string& text, size_t max);
 // The first line of `text`, cut to `max`.
 std::string firstLine(const std::string& text, size_t max = 60);
+
+// The LSP range of a located thread's lines, whole: from the start of its
+// first line to the start of the line after its last — what lenses,
+// diagnostics, hovers and selections (walkthrough play, a reminder's Open)
+// all cover. `at` must be found (startLine >= 1).
+protocol::Range wholeLines(const anchor::Location& at);
 
 // The lines a selection takes, 0-based and inclusive, for the code actions
 // that put a thread on them ("Add note here", "Add as a chapter"): a

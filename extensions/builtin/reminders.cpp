@@ -332,7 +332,7 @@ class Reminders final : public Extension {
           const anchor::Location at = store::reminderPlace(*s, r, path, *text);
           if (at.path != path || at.startLine == 0) continue;
           Diagnostic d;
-          d.range = {{at.startLine - 1, 0}, {at.endLine, 0}};
+          d.range = wholeLines(at);
           d.severity = protocol::DiagnosticSeverity::Information;
           d.message = describe(*s, r, {});
           d.code = r.id.substr(0, 8);

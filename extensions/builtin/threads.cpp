@@ -138,8 +138,8 @@ class Threads final : public Extension {
                   {"tacit.resolve", "Resolve"},
                   {"tacit.reopen", "Reopen"},
                   {"tacit.similarQuestions", "Asked before?"}};
-    k.events = {"document/opened", "document/saved", "thread/created", "thread/changed", "head/moved",
-                "knowledge/changed"};
+    k.events = {"document/opened", "document/changed", "document/saved", "thread/created", "thread/changed",
+                "head/moved",      "knowledge/changed"};
   }
 
   const Manifest& manifest() const override { return manifest_; }
@@ -194,7 +194,7 @@ class Threads final : public Extension {
         markdown += "\n\n> **" + reply.author.name + "** (" + (reply.isAnswer ? "answer, " : "") + age(reply.createdAt) +
                     "): " + quoteMarkdown(firstLine(reply.body, 200));
       markdown += "\n\n`" + t.id.substr(0, 8) + "`";
-      if (!range) range = protocol::Range{{t.location.startLine - 1, 0}, {t.location.endLine, 0}};
+      if (!range) range = wholeLines(t.location);
     }
     if (markdown.empty()) return done(std::nullopt);
     done(protocol::Hover{markdown, range});
@@ -258,7 +258,7 @@ class Threads final : public Extension {
         sym.name = firstLine(hit.thread.body, 80);
         sym.kind = 15;  // String
         sym.uri = uri;
-        sym.range = {{at.startLine - 1, 0}, {at.endLine, 0}};
+        sym.range = wholeLines(at);
         sym.containerName = std::string(store::toString(hit.thread.kind)) + " · " + hit.thread.author.name +
                             (orphaned ? " · orphaned" : "");
         out.push_back(std::move(sym));
@@ -281,7 +281,9 @@ class Threads final : public Extension {
   }
 
   void event(std::string_view name, const json& params) override {
-    if (name == "document/opened" || name == "document/saved") {
+    if (name == "document/changed") {
+      followEdits(params["textDocument"].value("uri", ""));
+    } else if (name == "document/opened" || name == "document/saved") {
       publishQuestions(params["textDocument"].value("uri", ""));
     } else {  // knowledge or HEAD changed: every open document
       Knowledge* knowledge = api_->knowledge();
@@ -409,6 +411,13 @@ class Threads final : public Extension {
     return {{"id", id}};
   }
 
+  // The question diagnostics shown per document (shown_), with the thread
+  // each is about, so that edits move them (followEdits).
+  struct Shown {
+    std::string id;
+    Diagnostic diagnostic;
+  };
+
   // Open questions assigned to me, as Information diagnostics on their lines.
   void publishQuestions(const std::string& uri) {
     store::Store* s = api_->store();
@@ -420,22 +429,54 @@ class Threads final : public Extension {
     } catch (const std::exception&) {
       return;  // no identity: nobody is "me"
     }
-    DocumentInfo doc{uri, api_->knowledge() ? api_->knowledge()->pathOf(uri) : "", "", 0};
-    std::vector<Diagnostic> out;
-    for (const auto& t : located(doc)) {
+    std::vector<Shown> shown;
+    for (const auto& t : located(documentInfo(uri))) {
       if (t.kind != "question" || t.state != "open") continue;
       auto thread = s->index().get(t.id);
       if (!thread || std::find(thread->assignees.begin(), thread->assignees.end(), me) == thread->assignees.end())
         continue;
       Diagnostic d;
-      d.range = {{t.location.startLine - 1, 0}, {t.location.endLine, 0}};
+      d.range = wholeLines(t.location);
       d.severity = protocol::DiagnosticSeverity::Information;
       d.message = "Question for you from " + thread->author.name + ": " + firstLine(thread->body, 200);
       d.code = t.id.substr(0, 8);
-      out.push_back(std::move(d));
+      shown.push_back({t.id, std::move(d)});
     }
+    publish(uri, std::move(shown));
+  }
+
+  // An edit moved lines: the questions shown follow their lines at once, as
+  // the lenses do, without asking the store again (every keystroke comes
+  // here; a document showing none costs one lookup).
+  void followEdits(const std::string& uri) {
+    auto it = shown_.find(uri);
+    if (it == shown_.end()) return;
+    std::vector<Shown> shown = it->second;
+    bool moved = false;
+    for (const auto& t : located(documentInfo(uri)))
+      for (auto& q : shown)
+        if (q.id == t.id && !(q.diagnostic.range == wholeLines(t.location))) {
+          q.diagnostic.range = wholeLines(t.location);
+          moved = true;
+        }
+    if (moved) publish(uri, std::move(shown));
+  }
+
+  void publish(const std::string& uri, std::vector<Shown> shown) {
+    std::vector<Diagnostic> out;
+    for (const auto& q : shown) out.push_back(q.diagnostic);
+    if (shown.empty())
+      shown_.erase(uri);
+    else
+      shown_[uri] = std::move(shown);
     api_->publishDiagnostics(uri, std::move(out));
   }
+
+  DocumentInfo documentInfo(const std::string& uri) {
+    return {uri, api_->knowledge() ? api_->knowledge()->pathOf(uri) : "", "", 0};
+  }
+
+  std::map<std::string, std::vector<Shown>> shown_;
 
   Manifest manifest_;
   HostApi* api_ = nullptr;

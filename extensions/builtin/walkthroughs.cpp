@@ -414,7 +414,7 @@ class Walkthroughs final : public Extension {
       // An orphaned chapter last seen past the end of its file opens on its last line.
       const auto lines = lineCountNow(*api_, uri, s.workdir() + at.path);
       if (lines) anchor::clampToLines(shown, *lines);
-      p.range = {{shown.startLine - 1, 0}, {shown.endLine, 0}};
+      p.range = wholeLines(shown);
       p.result["uri"] = uri;
       p.result["range"] = p.range;
       if (lines) p.uri = uri;

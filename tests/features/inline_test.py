@@ -138,6 +138,50 @@ class Inline(unittest.TestCase):
         lenses = self.request("textDocument/codeLens", {"textDocument": {"uri": self.uri}})
         self.assertEqual([lens["command"]["title"] for lens in lenses], ["1 question"])
 
+    def mark(self):
+        """What the client has received so far: taken before an action whose
+        effect diagnostics() waits for (the effect may arrive at once)."""
+        with self.client.cond:
+            return {id(n) for n in self.client.notifications}
+
+    def diagnostics(self, seen, predicate):
+        """Waits for diagnostics of the document, published after the mark
+        `seen`, that satisfy `predicate`; returns them."""
+        return self.client.wait_for_notification(
+            lambda n: id(n) not in seen and n.get("method") == "textDocument/publishDiagnostics" and
+            n["params"]["uri"] == self.uri and predicate(n["params"]["diagnostics"]))["params"]["diagnostics"]
+
+    def test_questions_for_me_follow_edits_and_clear_when_answered_or_resolved(self):
+        def ask(line, body):
+            return self.command("tacit.ask", [{"uri": self.uri, "startLine": line, "endLine": line, "body": body,
+                                               "to": ["ada@example.com"]}])["result"]["id"]
+        def lines(diagnostics):
+            return sorted((d["code"], d["range"]["start"]["line"], d["range"]["end"]["line"]) for d in diagnostics)
+        seen = self.mark()
+        cache, total = ask(4, "Who clears this cache?"), ask(1, "Net or gross?")
+        self.diagnostics(seen, lambda d: len(d) == 2)
+
+        # Two lines typed at the top, not saved: the diagnostics move with
+        # their lines at once, as the lenses do.
+        seen = self.mark()
+        self.client.notify("textDocument/didChange", {
+            "textDocument": {"uri": self.uri, "version": 2},
+            "contentChanges": [{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                                "text": "import os\n\n"}]})
+        moved = self.diagnostics(seen, lambda d: len(d) == 2)
+        self.assertEqual(lines(moved), sorted([(cache[:8], 6, 7), (total[:8], 3, 4)]))
+        lenses = self.request("textDocument/codeLens", {"textDocument": {"uri": self.uri}})
+        self.assertEqual([lens["range"]["start"]["line"] for lens in lenses], [3, 6])
+
+        # Answered in the editor: no longer waiting on me; the other stays where the buffer has it.
+        seen = self.mark()
+        self.assertNotIn("error", self.command("tacit.answer", [{"id": cache, "body": "A cron job."}]))
+        self.assertEqual(lines(self.diagnostics(seen, lambda d: len(d) == 1)), [(total[:8], 3, 4)])
+        # Resolved from a terminal: the server notices, and the last one goes.
+        seen = self.mark()
+        subprocess.run([TACIT, "resolve", total[:8]], cwd=self.repo, env=self.env, check=True, capture_output=True)
+        self.diagnostics(seen, lambda d: d == [])
+
     def test_a_question_is_acknowledged_answered_resolved_and_reopened(self):
         question = self.command("tacit.ask", [{"uri": self.uri, "startLine": 0, "endLine": 1,
                                                "body": "Net or gross?", "to": ["bob@example.com"]}])["result"]["id"]
