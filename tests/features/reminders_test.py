@@ -139,7 +139,7 @@ class Reminders(unittest.TestCase):
         [shown] = self.shown(client)
         self.assertEqual(shown["actions"], [
             {"title": "Open", "location": {"uri": self.uri, "range": {"start": {"line": 4, "character": 0},
-                                                                      "end": {"line": 5, "character": 0}}}},
+                                                                      "end": {"line": 6, "character": 0}}}},
             {"title": "Snooze 10 min", "command": {"title": "Snooze 10 min", "command": "tacit.snooze",
                                                    "arguments": [{"id": rid}]}},
             {"title": "Done", "command": {"title": "Done", "command": "tacit.done", "arguments": [{"id": rid}]}}])
@@ -232,7 +232,9 @@ class Reminders(unittest.TestCase):
         self.set_clock(client, 2)
         request = client.wait_for_notification(lambda n: n["method"] == "window/showDocument")
         self.assertEqual(request["params"]["uri"], self.uri)
-        self.assertEqual(request["params"]["selection"]["start"], {"line": 6, "character": 0})
+        # Lines 7-8 whole, as the reminder's diagnostic covers them.
+        self.assertEqual(request["params"]["selection"], {"start": {"line": 6, "character": 0},
+                                                          "end": {"line": 8, "character": 0}})
         self.assertEqual(request["params"]["takeFocus"], True)
         # Open leaves it pending.
         [r] = self.reminders(2)
