@@ -105,6 +105,32 @@ class Inline(unittest.TestCase):
         self.assertEqual((stored["kind"], stored["location"]["start_line"], stored["location"]["end_line"]),
                          ("note", 1, 2))
 
+    def test_lens_titles_count_each_kind_in_order_with_plurals(self):
+        def add(command, line, body, **extra):
+            response = self.command(command, [dict({"uri": self.uri, "startLine": line, "endLine": line,
+                                                    "body": body}, **extra)])
+            self.assertNotIn("error", response, response)
+        # Made in another order than the title reads: notes, lessons, questions.
+        add("tacit.ask", 0, "Net or gross?")
+        add("tacit.addNote", 0, "Lesson: round once", lesson=True)
+        add("tacit.addNote", 0, "Prices are net")
+        add("tacit.addNote", 0, "Tax is added later")
+        add("tacit.addNote", 1, "Generator, not a list")
+        add("tacit.addNote", 3, "Emoji in comments are fine", lesson=True)
+        add("tacit.addNote", 3, "Keep the naïve spelling", lesson=True)
+        add("tacit.ask", 4, "Who clears this cache?")
+        add("tacit.ask", 4, "Is it thread-safe?")
+        lenses = self.request("textDocument/codeLens", {"textDocument": {"uri": self.uri}})
+        self.assertEqual([(lens["range"]["start"]["line"], lens["command"]["title"]) for lens in lenses], [
+            (0, "2 notes · 1 lesson · 1 question"), (1, "1 note"), (3, "2 lessons"), (4, "2 questions")])
+        hints = self.request("textDocument/inlayHint", {"textDocument": {"uri": self.uri}, "range": {
+            "start": {"line": 0, "character": 0}, "end": {"line": 5, "character": 0}}})
+        # Several threads on a line: how many, and the first line of one of them.
+        self.assertEqual([(h["position"]["line"], h["label"].split(": ")[0]) for h in hints],
+                         [(0, "4 threads"), (1, "note"), (3, "2 threads"), (4, "2 threads")])
+        self.assertEqual(hints[1]["label"], "note: Generator, not a list")
+        self.assertIn(hints[2]["label"], ["2 threads: Emoji in comments are fine", "2 threads: Keep the naïve spelling"])
+
     def test_inlay_hints_count_utf16_units(self):
         # Line 3 holds a two-unit character (😀) and a one-unit one (ï).
         self.command("tacit.addNote", [{"uri": self.uri, "startLine": 3, "endLine": 3, "body": "emoji", "lesson": True}])
