@@ -14,8 +14,7 @@ import sys
 import tempfile
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "host"))
-from lsp_client import LspClient  # noqa: E402
+from workspace import LspClient, mark, wait_after
 
 TACIT = None
 TEXT = "def total(items):\n    return sum(i.price for i in items)\n\n# naïve 😀 cache\ncache = {}\n"
@@ -165,17 +164,14 @@ class Inline(unittest.TestCase):
         self.assertEqual([lens["command"]["title"] for lens in lenses], ["1 question"])
 
     def mark(self):
-        """What the client has received so far: taken before an action whose
-        effect diagnostics() waits for (the effect may arrive at once)."""
-        with self.client.cond:
-            return {id(n) for n in self.client.notifications}
+        return mark(self.client)
 
     def diagnostics(self, seen, predicate):
         """Waits for diagnostics of the document, published after the mark
         `seen`, that satisfy `predicate`; returns them."""
-        return self.client.wait_for_notification(
-            lambda n: id(n) not in seen and n.get("method") == "textDocument/publishDiagnostics" and
-            n["params"]["uri"] == self.uri and predicate(n["params"]["diagnostics"]))["params"]["diagnostics"]
+        return wait_after(self.client, seen, lambda n: n.get("method") == "textDocument/publishDiagnostics" and
+                          n["params"]["uri"] == self.uri and
+                          predicate(n["params"]["diagnostics"]))["params"]["diagnostics"]
 
     def test_questions_for_me_follow_edits_and_clear_when_answered_or_resolved(self):
         def ask(line, body):

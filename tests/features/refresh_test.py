@@ -14,73 +14,40 @@ absent once that other one has arrived (stdout is one ordered stream).
 Usage: refresh_test.py path/to/tacit
 """
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "host"))
-from lsp_client import LspClient  # noqa: E402
+from workspace import FeatureTest, git, mark, new_repo, set_user, since, wait_after
 
 TACIT = None
 TEXT = "".join(f"line {i}\n" for i in range(1, 21))
 REFRESHES = ("workspace/codeLens/refresh", "workspace/inlayHint/refresh")
 
 
-def git(cwd, *args):
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
-
-
-class Refresh(unittest.TestCase):
+class Refresh(FeatureTest):
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="tacit-refresh-")
-        self.repo = os.path.join(self.dir, "ada")
-        os.makedirs(self.repo)
-        git(self.repo, "init", "-q", "-b", "main")
-        self.set_user(self.repo, "Ada")
-        with open(os.path.join(self.repo, "a.txt"), "w") as f:
-            f.write(TEXT)
-        git(self.repo, "add", "-A")
-        git(self.repo, "commit", "-q", "-m", "init")
-        self.env = dict(os.environ, XDG_CONFIG_HOME=os.path.join(self.dir, "config"))
+        super().setUp()
+        self.repo = new_repo(os.path.join(self.dir, "ada"), {"a.txt": TEXT})
         self.uri = "file://" + os.path.join(self.repo, "a.txt")
-        self.client = None
-
-    def tearDown(self):
-        if self.client:
-            _, status = self.client.close()
-            self.assertEqual(status, 0)
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    @staticmethod
-    def set_user(repo, name):
-        git(repo, "config", "user.name", name)
-        git(repo, "config", "user.email", name.lower() + "@example.com")
 
     def tacit(self, cwd, *args):
         p = subprocess.run([TACIT, *args], cwd=cwd, env=self.env, capture_output=True, text=True)
         self.assertEqual(p.returncode, 0, (args, p.stderr))
         return p.stdout.strip()
 
-    def serve(self, workspace):
+    def serve_ada(self, workspace):
         """The server for Ada's clone, with the client capabilities `workspace`, a.txt open."""
-        self.client = LspClient(TACIT, self.repo, self.env)
-        self.client.initialize("file://" + self.repo, {"workspace": workspace})
-        self.client.notify("textDocument/didOpen", {"textDocument": {
-            "uri": self.uri, "languageId": "plaintext", "version": 1, "text": TEXT}})
+        self.serve(TACIT, self.repo, self.uri, TEXT, {"workspace": workspace})
 
     def mark(self):
-        with self.client.cond:
-            return {id(n) for n in self.client.notifications}
+        return mark(self.client)
 
     def since(self, seen):
-        """The methods the server sent since the mark `seen`, in order."""
-        with self.client.cond:
-            return [n["method"] for n in self.client.notifications if id(n) not in seen]
+        return since(self.client, seen)
 
     def wait(self, seen, method):
-        return self.client.wait_for_notification(lambda n: id(n) not in seen and n.get("method") == method)
+        return wait_after(self.client, seen, lambda n: n.get("method") == method)
 
     def add_note(self, line, body):
         response = self.client.request("workspace/executeCommand", {"command": "tacit.addNote", "arguments": [
@@ -88,7 +55,7 @@ class Refresh(unittest.TestCase):
         self.assertNotIn("error", response, response)
 
     def test_a_client_with_refresh_support_gets_both_refreshes(self):
-        self.serve({"codeLens": {"refreshSupport": True}, "inlayHint": {"refreshSupport": True}})
+        self.serve_ada({"codeLens": {"refreshSupport": True}, "inlayHint": {"refreshSupport": True}})
         # Its own write: both refreshes, before the command's answer; no tacit/didChange (it asked).
         seen = self.mark()
         self.add_note(2, "Written in the editor")
@@ -103,7 +70,7 @@ class Refresh(unittest.TestCase):
         self.assertEqual(self.since(seen), list(REFRESHES) + ["tacit/didChange"])
 
     def test_a_client_without_refresh_support_gets_no_refresh_request(self):
-        self.serve({})
+        self.serve_ada({})
         seen = self.mark()
         self.add_note(2, "Written in the editor")  # answered after any refresh it would cause
         self.tacit(self.repo, "note", "add", "a.txt:7", "-m", "Written in a terminal")
@@ -115,7 +82,7 @@ class Refresh(unittest.TestCase):
                          [(2, "1 note"), (6, "1 note")])
 
     def test_only_the_refresh_a_client_declared(self):
-        self.serve({"codeLens": {"refreshSupport": True}})
+        self.serve_ada({"codeLens": {"refreshSupport": True}})
         seen = self.mark()
         self.add_note(2, "Written in the editor")
         self.assertEqual(self.since(seen), ["workspace/codeLens/refresh"])
@@ -126,18 +93,17 @@ class Refresh(unittest.TestCase):
         git(self.repo, "remote", "add", "origin", origin)
         bob = os.path.join(self.dir, "bob")
         git(self.dir, "clone", "-q", origin, bob)
-        self.set_user(bob, "Bob")
+        set_user(bob, "Bob")
         question = self.tacit(bob, "ask", "a.txt:5-6", "-m", "Why twenty lines?", "--to", "ada@example.com")
         self.tacit(bob, "sync")
 
-        self.serve({"codeLens": {"refreshSupport": True}, "inlayHint": {"refreshSupport": True}})
+        self.serve_ada({"codeLens": {"refreshSupport": True}, "inlayHint": {"refreshSupport": True}})
         self.assertEqual(self.client.request("textDocument/codeLens", {"textDocument": {"uri": self.uri}})["result"],
                          [])
         seen = self.mark()
         self.assertIn("fetched 1 new event(s) from origin", self.tacit(self.repo, "sync"))
-        published = self.client.wait_for_notification(
-            lambda n: id(n) not in seen and n.get("method") == "textDocument/publishDiagnostics" and
-            n["params"]["diagnostics"])
+        published = wait_after(self.client, seen, lambda n: n.get("method") == "textDocument/publishDiagnostics" and
+                               n["params"]["diagnostics"])
         self.assertEqual(published["params"], {"uri": self.uri, "diagnostics": [{
             "range": {"start": {"line": 4, "character": 0}, "end": {"line": 6, "character": 0}}, "severity": 3,
             "message": "Question for you from Bob: Why twenty lines?", "source": "threads", "code": question[:8]}]})

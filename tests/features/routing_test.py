@@ -11,55 +11,28 @@ Usage: routing_test.py path/to/tacit
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "host"))
-from lsp_client import LspClient  # noqa: E402
+from workspace import FeatureTest, new_repo
 
 TACIT = None
-OWNERS = os.path.join(HERE, "..", "..", "extensions", "owners")
+OWNERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "extensions", "owners")
 TEXT = "def retry():\n    return 3\n"
+CODEOWNERS = "*       lead@example.com\n/src/   @acme/core ada@example.com ana@example.com\n"
 
 
-def git(cwd, *args):
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
-
-
-class Routing(unittest.TestCase):
+class Routing(FeatureTest):
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="tacit-routing-")
-        self.repo = os.path.join(self.dir, "repo")
-        os.makedirs(os.path.join(self.repo, "src"))
-        os.makedirs(os.path.join(self.repo, ".github"))
-        git(self.repo, "init", "-q", "-b", "main")
-        git(self.repo, "config", "user.name", "Ada")
-        git(self.repo, "config", "user.email", "ada@example.com")
-        with open(os.path.join(self.repo, "src", "retry.py"), "w") as f:
-            f.write(TEXT)
-        with open(os.path.join(self.repo, ".github", "CODEOWNERS"), "w") as f:
-            f.write("*       lead@example.com\n/src/   @acme/core ada@example.com ana@example.com\n")
-        git(self.repo, "add", "-A")
-        git(self.repo, "commit", "-q", "-m", "init")
-        config = os.path.join(self.dir, "config")
-        os.makedirs(os.path.join(config, "tacit"))
-        with open(os.path.join(config, "tacit", "config.json"), "w") as f:
+        super().setUp()
+        self.repo = new_repo(os.path.join(self.dir, "repo"), {"src/retry.py": TEXT, ".github/CODEOWNERS": CODEOWNERS})
+        config = os.path.join(self.env["XDG_CONFIG_HOME"], "tacit")
+        os.makedirs(config)
+        with open(os.path.join(config, "config.json"), "w") as f:
             json.dump({"extensions": [os.path.abspath(OWNERS)]}, f)
-        self.env = dict(os.environ, XDG_CONFIG_HOME=config)
         self.uri = "file://" + os.path.join(self.repo, "src", "retry.py")
-        self.client = LspClient(TACIT, self.repo, self.env)
-        self.client.initialize("file://" + self.repo)
-        self.client.notify("textDocument/didOpen", {"textDocument": {
-            "uri": self.uri, "languageId": "python", "version": 1, "text": TEXT}})
-
-    def tearDown(self):
-        _, status = self.client.close()
-        self.assertEqual(status, 0)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        self.serve(TACIT, self.repo, self.uri, TEXT, language="python")
 
     def ask(self, **extra):
         response = self.client.request("workspace/executeCommand", {"command": "tacit.ask", "arguments": [

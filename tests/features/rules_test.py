@@ -10,47 +10,24 @@ Usage: rules_test.py path/to/tacit
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "host"))
-from lsp_client import LspClient  # noqa: E402
+from workspace import FeatureTest, git, new_repo
 
 TACIT = None
 TEXT = "def total(items):\n    return sum(i.price for i in items)\n\ncache = {}\n"
 
 
-def git(cwd, *args):
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
-
-
-class Rules(unittest.TestCase):
+class Rules(FeatureTest):
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="tacit-rules-")
-        self.repo = os.path.join(self.dir, "repo")
-        os.makedirs(os.path.join(self.repo, "src"))
-        git(self.repo, "init", "-q", "-b", "main")
-        git(self.repo, "config", "user.name", "Ada")
-        git(self.repo, "config", "user.email", "ada@example.com")
-        with open(os.path.join(self.repo, "src", "shop.py"), "w") as f:
-            f.write(TEXT)
-        git(self.repo, "add", "-A")
-        git(self.repo, "commit", "-q", "-m", "init")
-        self.env = dict(os.environ, XDG_CONFIG_HOME=os.path.join(self.dir, "config"))
+        super().setUp()
+        self.repo = new_repo(os.path.join(self.dir, "repo"), {"src/shop.py": TEXT})
         self.uri = "file://" + os.path.join(self.repo, "src", "shop.py")
         self.note = self.tacit("note", "add", "src/shop.py:4", "-m", "The cache is per process")
         self.question = self.tacit("ask", "src/shop.py:1-2", "-m", "Net or gross?", "--to", "bob@example.com")
         self.walkthrough = self.tacit("walkthrough", "create", "Tour")
-        self.client = None
-
-    def tearDown(self):
-        if self.client:
-            _, status = self.client.close()
-            self.assertEqual(status, 0)
-        shutil.rmtree(self.dir, ignore_errors=True)
 
     def run_tacit(self, *args):
         return subprocess.run([TACIT, *args], cwd=self.repo, env=self.env, capture_output=True, text=True)
@@ -109,10 +86,7 @@ class Rules(unittest.TestCase):
         self.tacit("delete", w)  # a walkthrough can still be deleted
 
     def test_the_editor_gets_the_same_refusals_and_offers_only_what_applies(self):
-        self.client = LspClient(TACIT, self.repo, self.env)
-        self.client.initialize("file://" + self.repo)
-        self.client.notify("textDocument/didOpen", {"textDocument": {
-            "uri": self.uri, "languageId": "python", "version": 1, "text": TEXT}})
+        self.serve(TACIT, self.repo, self.uri, TEXT, language="python")
         note, walkthrough = self.note[:12] + " is a note", self.walkthrough[:12] + " is a walkthrough"
         before = self.stored()
         cases = [

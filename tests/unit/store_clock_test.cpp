@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <initializer_list>
 #include <ctime>
 #include <optional>
 #include <string>
@@ -46,6 +47,18 @@ class Zone {
   std::optional<std::string> old_;
 };
 
+// Each {text, expected} read at `now` (RFC 3339 both).
+struct TimeCase {
+  const char* text;
+  const char* expected;
+};
+void checkTimes(const char* now, std::initializer_list<TimeCase> cases) {
+  for (const auto& c : cases) {
+    INFO("\"" << c.text << "\" at " << now);
+    CHECK(formatTimestamp(parseTime(c.text, at(now))) == formatTimestamp(at(c.expected)));
+  }
+}
+
 // Central Europe: UTC+1, UTC+2 from the last Sunday of March 02:00 to the
 // last Sunday of October 03:00 (in 2026: 29 March and 25 October).
 constexpr const char* kBerlin = "CET-1CEST,M3.5.0,M10.5.0/3";
@@ -69,36 +82,38 @@ TEST_CASE("clock: durations", "[store][clock]") {
 
 TEST_CASE("clock: times in UTC", "[store][clock]") {
   Zone utc("UTC0");
-  const int64_t now = at("2026-11-30T09:00:00Z");  // a Monday
-  // A duration from now.
-  CHECK(parseTime("10m", now) == now + 10 * kMinute);
-  CHECK(parseTime("in 2h", now) == now + 2 * kHour);
-  CHECK(parseTime("1h30m", now) == now + 90 * kMinute);
-  // RFC 3339, any offset.
-  CHECK(parseTime("2026-12-01T09:00:00Z", now) == at("2026-12-01T09:00:00Z"));
-  CHECK(parseTime("2026-12-01T10:30:00+01:00", now) == at("2026-12-01T09:30:00Z"));
-  CHECK(parseTime("2026-12-01t09:00:00z", now) == at("2026-12-01T09:00:00Z"));
-  // A local date, with or without a time (09:00).
-  CHECK(parseTime("2026-12-01 14:30", now) == at("2026-12-01T14:30:00Z"));
-  CHECK(parseTime("2026-12-01T14:30", now) == at("2026-12-01T14:30:00Z"));
-  CHECK(parseTime("2026-12-01", now) == at("2026-12-01T09:00:00Z"));
-  // A time of day: its next occurrence, today or tomorrow.
-  CHECK(parseTime("17:00", now) == at("2026-11-30T17:00:00Z"));
-  CHECK(parseTime("8:00", now) == at("2026-12-01T08:00:00Z"));
-  CHECK(parseTime("09:00", now) == at("2026-12-01T09:00:00Z"));  // now is not next
-  CHECK(parseTime("09:00:01", now) == at("2026-11-30T09:00:01Z"));
-  CHECK(parseTime("today 17:00", now) == at("2026-11-30T17:00:00Z"));
-  CHECK(parseTime("tomorrow", now) == at("2026-12-01T09:00:00Z"));
-  CHECK(parseTime("Tomorrow 9:00", now) == at("2026-12-01T09:00:00Z"));
-  CHECK(parseTime("tomorrow 18:15", now) == at("2026-12-01T18:15:00Z"));
-  // A weekday: the next one (today only when its time is still to come).
-  CHECK(parseTime("monday", now) == at("2026-12-07T09:00:00Z"));
-  CHECK(parseTime("monday 10:00", now) == at("2026-11-30T10:00:00Z"));
-  CHECK(parseTime("fri 14:30", now) == at("2026-12-04T14:30:00Z"));
-  CHECK(parseTime("Sunday", now) == at("2026-12-06T09:00:00Z"));
-  // Across the end of a year.
-  CHECK(parseTime("tomorrow", at("2026-12-31T12:00:00Z")) == at("2027-01-01T09:00:00Z"));
+  // Now is Monday 30 November 2026, 09:00.
+  checkTimes("2026-11-30T09:00:00Z", {
+      // A duration from now.
+      {"10m", "2026-11-30T09:10:00Z"},
+      {"in 2h", "2026-11-30T11:00:00Z"},
+      {"1h30m", "2026-11-30T10:30:00Z"},
+      // RFC 3339, any offset.
+      {"2026-12-01T09:00:00Z", "2026-12-01T09:00:00Z"},
+      {"2026-12-01T10:30:00+01:00", "2026-12-01T09:30:00Z"},
+      {"2026-12-01t09:00:00z", "2026-12-01T09:00:00Z"},
+      // A local date, with or without a time (09:00).
+      {"2026-12-01 14:30", "2026-12-01T14:30:00Z"},
+      {"2026-12-01T14:30", "2026-12-01T14:30:00Z"},
+      {"2026-12-01", "2026-12-01T09:00:00Z"},
+      // A time of day: its next occurrence, today or tomorrow (now is not next).
+      {"17:00", "2026-11-30T17:00:00Z"},
+      {"8:00", "2026-12-01T08:00:00Z"},
+      {"09:00", "2026-12-01T09:00:00Z"},
+      {"09:00:01", "2026-11-30T09:00:01Z"},
+      {"today 17:00", "2026-11-30T17:00:00Z"},
+      {"tomorrow", "2026-12-01T09:00:00Z"},
+      {"Tomorrow 9:00", "2026-12-01T09:00:00Z"},
+      {"tomorrow 18:15", "2026-12-01T18:15:00Z"},
+      // A weekday: the next one (today only while its time is still to come).
+      {"monday", "2026-12-07T09:00:00Z"},
+      {"monday 10:00", "2026-11-30T10:00:00Z"},
+      {"fri 14:30", "2026-12-04T14:30:00Z"},
+      {"Sunday", "2026-12-06T09:00:00Z"},
+  });
+  checkTimes("2026-12-31T12:00:00Z", {{"tomorrow", "2027-01-01T09:00:00Z"}});  // across a year's end
 
+  const int64_t now = at("2026-11-30T09:00:00Z");
   for (const char* bad : {"", "yesterday", "25:00", "12:60", "2026-02-30", "2026-02-30 09:00", "2026-13-01",
                           "tomorrow 25:00", "in soon", "10m later", "monday 9", "next week", "2026-12-01 09:00 x"}) {
     INFO(bad);
@@ -110,30 +125,33 @@ TEST_CASE("clock: times in UTC", "[store][clock]") {
 TEST_CASE("clock: local times in a zone with daylight saving time", "[store][clock]") {
   Zone berlin(kBerlin);
   SECTION("winter and summer") {
-    const int64_t now = at("2026-11-30T08:00:00Z");  // Monday 09:00 CET
-    CHECK(parseTime("17:00", now) == at("2026-11-30T16:00:00Z"));
-    CHECK(parseTime("tomorrow 09:00", now) == at("2026-12-01T08:00:00Z"));
-    CHECK(parseTime("2026-07-01 09:00", now) == at("2026-07-01T07:00:00Z"));  // CEST
-    CHECK(parseTime("2026-12-01", now) == at("2026-12-01T08:00:00Z"));
-    CHECK(parseTime("monday", now) == at("2026-12-07T08:00:00Z"));
-    CHECK(parseTime("2026-12-01T09:00:00Z", now) == at("2026-12-01T09:00:00Z"));  // RFC 3339 is not local
+    checkTimes("2026-11-30T08:00:00Z", {  // Monday 09:00 CET
+        {"17:00", "2026-11-30T16:00:00Z"},
+        {"tomorrow 09:00", "2026-12-01T08:00:00Z"},
+        {"2026-07-01 09:00", "2026-07-01T07:00:00Z"},  // CEST
+        {"2026-12-01", "2026-12-01T08:00:00Z"},
+        {"monday", "2026-12-07T08:00:00Z"},
+        {"2026-12-01T09:00:00Z", "2026-12-01T09:00:00Z"},  // RFC 3339 is not local
+    });
   }
   SECTION("the night clocks go forward (29 March 2026)") {
-    const int64_t now = at("2026-03-28T12:00:00Z");  // Saturday 13:00 CET
-    CHECK(parseTime("tomorrow 09:00", now) == at("2026-03-29T07:00:00Z"));  // 09:00 CEST
-    CHECK(parseTime("17:00", now) == at("2026-03-28T16:00:00Z"));           // still CET today
-    CHECK(parseTime("monday", now) == at("2026-03-30T07:00:00Z"));
-    CHECK(parseTime("08:00", now) == at("2026-03-29T06:00:00Z"));  // tomorrow, after the change
-    // A duration is a length of time, not a time on the clock: a day is 24 hours.
-    CHECK(parseTime("1d", now) == at("2026-03-29T12:00:00Z"));
-    CHECK(parseTime("tomorrow 13:00", now) == at("2026-03-29T11:00:00Z"));
+    checkTimes("2026-03-28T12:00:00Z", {  // Saturday 13:00 CET
+        {"tomorrow 09:00", "2026-03-29T07:00:00Z"},  // 09:00 CEST
+        {"17:00", "2026-03-28T16:00:00Z"},           // still CET today
+        {"monday", "2026-03-30T07:00:00Z"},
+        {"08:00", "2026-03-29T06:00:00Z"},  // tomorrow, after the change
+        // A duration is a length of time, not a time on the clock: a day is 24 hours.
+        {"1d", "2026-03-29T12:00:00Z"},
+        {"tomorrow 13:00", "2026-03-29T11:00:00Z"},
+    });
   }
   SECTION("the night clocks go back (25 October 2026)") {
-    const int64_t now = at("2026-10-24T12:00:00Z");  // Saturday 14:00 CEST
-    CHECK(parseTime("tomorrow 09:00", now) == at("2026-10-25T08:00:00Z"));  // 09:00 CET
-    CHECK(parseTime("20:00", now) == at("2026-10-24T18:00:00Z"));           // 20:00 CEST
-    CHECK(parseTime("sun 12:00", now) == at("2026-10-25T11:00:00Z"));
-    CHECK(parseTime("in 24h", now) == at("2026-10-25T12:00:00Z"));
+    checkTimes("2026-10-24T12:00:00Z", {  // Saturday 14:00 CEST
+        {"tomorrow 09:00", "2026-10-25T08:00:00Z"},  // 09:00 CET
+        {"20:00", "2026-10-24T18:00:00Z"},           // 20:00 CEST
+        {"sun 12:00", "2026-10-25T11:00:00Z"},
+        {"in 24h", "2026-10-25T12:00:00Z"},
+    });
   }
   SECTION("for people") {
     const int64_t now = at("2026-03-28T12:00:00Z");
