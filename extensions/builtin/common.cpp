@@ -1,8 +1,12 @@
 #include "extensions/builtin/common.h"
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "protocol/decode.h"
+#include "server/anchor/anchor.h"
 
 namespace tacit::extensions {
 
@@ -14,6 +18,30 @@ std::string cut(const std::string& text, size_t max) {
 }
 
 std::string firstLine(const std::string& text, size_t max) { return cut(text.substr(0, text.find('\n')), max); }
+
+protocol::Range wholeLines(const anchor::Location& at) { return {{at.startLine - 1, 0}, {at.endLine, 0}}; }
+
+std::optional<SelectedLines> linesForThread(host::HostApi& api, const host::DocumentInfo& doc,
+                                            const protocol::Range& selection) {
+  if (doc.path.empty()) return std::nullopt;
+  auto text = api.documentText(doc.uri);
+  if (!text || anchor::isBinary(*text)) return std::nullopt;
+  const uint32_t end = selection.end.line > selection.start.line && selection.end.character == 0
+                           ? selection.end.line - 1
+                           : selection.end.line;
+  return SelectedLines{selection.start.line, end};
+}
+
+std::optional<uint32_t> lineCountNow(host::HostApi& api, const std::string& uri, const std::string& path) {
+  if (auto text = api.documentText(uri)) return anchor::lineCount(*text);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream content;
+  content << in.rdbuf();
+  return anchor::lineCount(content.str());
+}
 
 const host::json& oneObject(const host::json& arguments) {
   if (!arguments.is_array() || arguments.size() != 1)

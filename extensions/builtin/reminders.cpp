@@ -276,13 +276,21 @@ class Reminders final : public Extension {
       }
     api_->emit("reminder/due", {{"reminder", reminderJson}, {"thread", thread}});
     const std::string uri = at.path.empty() ? "" : uriFromPath(s.workdir() + at.path);
-    const protocol::Range range{{at.startLine ? at.startLine - 1 : 0, 0}, {at.endLine ? at.endLine - 1 : 0, 0}};
+    // Open selects the reminder's lines whole, as its diagnostic covers them
+    // (kept in the file as it is now: lineCountNow; a file that is gone has none).
+    std::optional<protocol::Range> range;
+    if (at.startLine > 0)
+      if (auto lines = lineCountNow(*api_, uri, s.workdir() + at.path)) {
+        anchor::Location shown = at;
+        anchor::clampToLines(shown, *lines);
+        range = wholeLines(shown);
+      }
     // Each choice also says what it does, for editors that act on it themselves.
     auto command = [&](const char* title, const char* id) {
       return json{{"title", title}, {"command", id}, {"arguments", json::array({json{{"id", r.id}}})}};
     };
     std::vector<protocol::MessageActionItem> actions;
-    if (!at.path.empty()) actions.push_back({kOpen, nullptr, {{"uri", uri}, {"range", range}}});
+    if (range) actions.push_back({kOpen, nullptr, {{"uri", uri}, {"range", *range}}});
     actions.push_back({kSnoozeAction, command(kSnoozeAction, "tacit.snooze"), nullptr});
     actions.push_back({kDoneAction, command(kDoneAction, "tacit.done"), nullptr});
     api_->showMessageRequest(protocol::MessageType::Info, describe(s, r, at), actions,
@@ -291,7 +299,8 @@ class Reminders final : public Extension {
                              });
   }
 
-  void act(const std::string& chosen, const std::string& id, const std::string& uri, const protocol::Range& range) {
+  void act(const std::string& chosen, const std::string& id, const std::string& uri,
+           const std::optional<protocol::Range>& range) {
     try {
       if (chosen == kOpen) {
         api_->showDocument(uri, range, [](bool) {});
@@ -332,7 +341,7 @@ class Reminders final : public Extension {
           const anchor::Location at = store::reminderPlace(*s, r, path, *text);
           if (at.path != path || at.startLine == 0) continue;
           Diagnostic d;
-          d.range = {{at.startLine - 1, 0}, {at.endLine, 0}};
+          d.range = wholeLines(at);
           d.severity = protocol::DiagnosticSeverity::Information;
           d.message = describe(*s, r, {});
           d.code = r.id.substr(0, 8);

@@ -13,6 +13,7 @@
 #include "server/store/event_log.h"
 #include "server/store/locations.h"
 #include "server/store/personal.h"
+#include "server/store/write_rules.h"
 
 #include <git2.h>
 
@@ -101,7 +102,7 @@ NewThreadArguments decodeNewThread(const json& arguments) {
   if (a.endLine < a.startLine) throw DecodeError("params.arguments[0].endLine: before startLine");
   std::optional<std::string> body;
   r.optional("body", body);
-  if (!body || body->find_first_not_of(" \t\r\n") == std::string::npos)
+  if (!body || store::isBlank(*body))
     throw DecodeError("params.arguments[0].body: the text is required (the editor asks for it)");
   if (body->size() > kMaxBody) throw DecodeError("params.arguments[0].body: longer than 64 KiB");
   a.body = *body;
@@ -137,8 +138,8 @@ class Threads final : public Extension {
                   {"tacit.resolve", "Resolve"},
                   {"tacit.reopen", "Reopen"},
                   {"tacit.similarQuestions", "Asked before?"}};
-    k.events = {"document/opened", "document/saved", "thread/created", "thread/changed", "head/moved",
-                "knowledge/changed"};
+    k.events = {"document/opened", "document/changed", "document/saved", "thread/created", "thread/changed",
+                "head/moved",      "knowledge/changed"};
   }
 
   const Manifest& manifest() const override { return manifest_; }
@@ -148,12 +149,24 @@ class Threads final : public Extension {
   }
 
   void codeLenses(const DocumentInfo& doc, Done<std::vector<CodeLens>> done) override {
-    std::map<uint32_t, std::map<std::string, int>> byLine;  // 1-based first line → kind → count
-    for (const auto& t : located(doc)) ++byLine[t.location.startLine][t.kind];
+    struct Place {
+      std::map<std::string, int> byKind;
+      int threads = 0, orphaned = 0;
+    };
+    std::map<uint32_t, Place> byLine;  // 1-based first line
+    for (const auto& t : located(doc)) {
+      Place& p = byLine[t.location.startLine];
+      ++p.byKind[t.kind];
+      ++p.threads;
+      if (t.location.status == anchor::Status::Orphaned) ++p.orphaned;
+    }
     std::vector<CodeLens> lenses;
-    for (const auto& [line, kinds] : byLine) {
+    for (const auto& [line, p] : byLine) {
       protocol::Position at{line - 1, 0};
-      lenses.push_back({{at, at}, protocol::Command{lensTitle(kinds), "", nullptr}});
+      // Orphaned threads sit where they were last seen, not on code of theirs: the lens says so.
+      std::string title = lensTitle(p.byKind);
+      if (p.orphaned) title += p.orphaned == p.threads ? " (orphaned)" : " (" + std::to_string(p.orphaned) + " orphaned)";
+      lenses.push_back({{at, at}, protocol::Command{title, "", nullptr}});
     }
     done(std::move(lenses));
   }
@@ -181,7 +194,7 @@ class Threads final : public Extension {
         markdown += "\n\n> **" + reply.author.name + "** (" + (reply.isAnswer ? "answer, " : "") + age(reply.createdAt) +
                     "): " + quoteMarkdown(firstLine(reply.body, 200));
       markdown += "\n\n`" + t.id.substr(0, 8) + "`";
-      if (!range) range = protocol::Range{{t.location.startLine - 1, 0}, {t.location.endLine, 0}};
+      if (!range) range = wholeLines(t.location);
     }
     if (markdown.empty()) return done(std::nullopt);
     done(protocol::Hover{markdown, range});
@@ -200,7 +213,9 @@ class Threads final : public Extension {
       std::string_view content = lines[line - 1];
       if (!content.empty() && content.back() == '\n') content.remove_suffix(1);
       if (!content.empty() && content.back() == '\r') content.remove_suffix(1);
-      std::string label = list.size() == 1 ? list[0]->kind + ": " + firstLine(list[0]->title, 40)
+      const bool orphaned = list[0]->location.status == anchor::Status::Orphaned;
+      std::string label = list.size() == 1 ? list[0]->kind + (orphaned ? " (orphaned): " : ": ") +
+                                                 firstLine(list[0]->title, 40)
                                            : std::to_string(list.size()) + " threads: " + firstLine(list[0]->title, 30);
       InlayHint hint;
       hint.position = {line - 1, documents::characterInLine(content, content.size(), encoding_)};
@@ -212,10 +227,9 @@ class Threads final : public Extension {
   }
 
   void codeActions(const DocumentInfo& doc, const protocol::Range& range, Done<std::vector<CodeAction>> done) override {
-    if (doc.path.empty()) return done({});
-    // A selection ending at the start of a line does not take that line.
-    uint32_t end = range.end.line > range.start.line && range.end.character == 0 ? range.end.line - 1 : range.end.line;
-    json args = json::array({{{"uri", doc.uri}, {"startLine", range.start.line}, {"endLine", end}}});
+    auto lines = linesForThread(*api_, doc, range);
+    if (!lines) return done({});
+    json args = json::array({{{"uri", doc.uri}, {"startLine", lines->start}, {"endLine", lines->end}}});
     done({CodeAction{"Add note here", "", protocol::Command{"Add note here", "tacit.addNote", args}},
           CodeAction{"Ask about this code", "", protocol::Command{"Ask about this code", "tacit.ask", args}}});
   }
@@ -230,13 +244,23 @@ class Threads final : public Extension {
       std::string root = s->workdir();
       for (const auto& hit : s->index().search(query, 50)) {
         anchor::Location at = locations.inWorkTree(hit.thread);
-        if (at.startLine == 0) continue;  // orphaned: nowhere to go
+        if (at.startLine == 0) continue;  // nowhere at all
+        const bool orphaned = at.status == anchor::Status::Orphaned;
+        const std::string uri = host::uriFromPath(root + at.path);
+        if (orphaned) {
+          // Where it was last seen, kept in the file as it is now; a file
+          // that is gone has no place to open.
+          auto lines = lineCountNow(*api_, uri, root + at.path);
+          if (!lines) continue;
+          anchor::clampToLines(at, *lines);
+        }
         SymbolInformation sym;
         sym.name = firstLine(hit.thread.body, 80);
         sym.kind = 15;  // String
-        sym.uri = "file://" + root + at.path;
-        sym.range = {{at.startLine - 1, 0}, {at.endLine, 0}};
-        sym.containerName = std::string(store::toString(hit.thread.kind)) + " · " + hit.thread.author.name;
+        sym.uri = uri;
+        sym.range = wholeLines(at);
+        sym.containerName = std::string(store::toString(hit.thread.kind)) + " · " + hit.thread.author.name +
+                            (orphaned ? " · orphaned" : "");
         out.push_back(std::move(sym));
       }
     } catch (const std::exception& e) {
@@ -257,7 +281,9 @@ class Threads final : public Extension {
   }
 
   void event(std::string_view name, const json& params) override {
-    if (name == "document/opened" || name == "document/saved") {
+    if (name == "document/changed") {
+      followEdits(params["textDocument"].value("uri", ""));
+    } else if (name == "document/opened" || name == "document/saved") {
       publishQuestions(params["textDocument"].value("uri", ""));
     } else {  // knowledge or HEAD changed: every open document
       Knowledge* knowledge = api_->knowledge();
@@ -304,7 +330,7 @@ class Threads final : public Extension {
     if (verb.needsBody) {
       std::optional<std::string> body;
       r.optional("body", body);
-      if (!body || body->find_first_not_of(" \t\r\n") == std::string::npos)
+      if (!body || store::isBlank(*body))
         throw DecodeError("params.arguments[0].body: the text is required");
       if (body->size() > kMaxBody) throw DecodeError("params.arguments[0].body: longer than 64 KiB");
       payload["body"] = *body;
@@ -385,6 +411,13 @@ class Threads final : public Extension {
     return {{"id", id}};
   }
 
+  // The question diagnostics shown per document (shown_), with the thread
+  // each is about, so that edits move them (followEdits).
+  struct Shown {
+    std::string id;
+    Diagnostic diagnostic;
+  };
+
   // Open questions assigned to me, as Information diagnostics on their lines.
   void publishQuestions(const std::string& uri) {
     store::Store* s = api_->store();
@@ -396,22 +429,54 @@ class Threads final : public Extension {
     } catch (const std::exception&) {
       return;  // no identity: nobody is "me"
     }
-    DocumentInfo doc{uri, api_->knowledge() ? api_->knowledge()->pathOf(uri) : "", "", 0};
-    std::vector<Diagnostic> out;
-    for (const auto& t : located(doc)) {
+    std::vector<Shown> shown;
+    for (const auto& t : located(documentInfo(uri))) {
       if (t.kind != "question" || t.state != "open") continue;
       auto thread = s->index().get(t.id);
       if (!thread || std::find(thread->assignees.begin(), thread->assignees.end(), me) == thread->assignees.end())
         continue;
       Diagnostic d;
-      d.range = {{t.location.startLine - 1, 0}, {t.location.endLine, 0}};
+      d.range = wholeLines(t.location);
       d.severity = protocol::DiagnosticSeverity::Information;
       d.message = "Question for you from " + thread->author.name + ": " + firstLine(thread->body, 200);
       d.code = t.id.substr(0, 8);
-      out.push_back(std::move(d));
+      shown.push_back({t.id, std::move(d)});
     }
+    publish(uri, std::move(shown));
+  }
+
+  // An edit moved lines: the questions shown follow their lines at once, as
+  // the lenses do, without asking the store again (every keystroke comes
+  // here; a document showing none costs one lookup).
+  void followEdits(const std::string& uri) {
+    auto it = shown_.find(uri);
+    if (it == shown_.end()) return;
+    std::vector<Shown> shown = it->second;
+    bool moved = false;
+    for (const auto& t : located(documentInfo(uri)))
+      for (auto& q : shown)
+        if (q.id == t.id && !(q.diagnostic.range == wholeLines(t.location))) {
+          q.diagnostic.range = wholeLines(t.location);
+          moved = true;
+        }
+    if (moved) publish(uri, std::move(shown));
+  }
+
+  void publish(const std::string& uri, std::vector<Shown> shown) {
+    std::vector<Diagnostic> out;
+    for (const auto& q : shown) out.push_back(q.diagnostic);
+    if (shown.empty())
+      shown_.erase(uri);
+    else
+      shown_[uri] = std::move(shown);
     api_->publishDiagnostics(uri, std::move(out));
   }
+
+  DocumentInfo documentInfo(const std::string& uri) {
+    return {uri, api_->knowledge() ? api_->knowledge()->pathOf(uri) : "", "", 0};
+  }
+
+  std::map<std::string, std::vector<Shown>> shown_;
 
   Manifest manifest_;
   HostApi* api_ = nullptr;

@@ -11,6 +11,7 @@
 #include "server/store/event_log.h"
 #include "server/store/locations.h"
 #include "server/store/walkthroughs.h"
+#include "server/store/write_rules.h"
 
 namespace tacit::extensions {
 
@@ -138,15 +139,14 @@ class Walkthroughs final : public Extension {
   void codeActions(const DocumentInfo& doc, const protocol::Range& range, Done<std::vector<CodeAction>> done) override {
     store::Store* s = api_->store();
     std::vector<CodeAction> actions;
-    if (doc.path.empty() || !s) return done(actions);
+    auto lines = linesForThread(*api_, doc, range);
+    if (!lines || !s) return done(actions);
     try {
       // As "Add note here": the editor asks for the text and adds `body`.
-      const uint32_t end =
-          range.end.line > range.start.line && range.end.character == 0 ? range.end.line - 1 : range.end.line;
       for (const auto& [id, title] : cached(*s).recent) {
         std::string label = "Add as a chapter of \"" + cut(title, kLensTitle) + "\"";
         json args = json::array(
-            {{{"walkthrough", id}, {"uri", doc.uri}, {"startLine", range.start.line}, {"endLine", end}}});
+            {{{"walkthrough", id}, {"uri", doc.uri}, {"startLine", lines->start}, {"endLine", lines->end}}});
         actions.push_back({label, "", protocol::Command{label, kAddChapter, args}});
       }
     } catch (const std::exception& e) {
@@ -253,7 +253,7 @@ class Walkthroughs final : public Extension {
       r.required("endLine", endLine);
       if (endLine < startLine) throw DecodeError(r.child("endLine") + ": before startLine");
       r.optional("body", body);
-      if (!body || body->find_first_not_of(" \t\r\n") == std::string::npos)
+      if (!body || store::isBlank(*body))
         throw DecodeError(r.child("body") + ": the text is required (the editor asks for it)");
       if (body->size() > kMaxBody) throw DecodeError(r.child("body") + ": longer than 64 KiB");
     }
@@ -410,11 +410,14 @@ class Walkthroughs final : public Extension {
     p.result["range"] = nullptr;
     if (!at.path.empty() && at.startLine > 0) {
       const std::string uri = uriFromPath(s.workdir() + at.path);
-      p.range = {{at.startLine - 1, 0}, {at.endLine, 0}};
+      anchor::Location shown = at;
+      // An orphaned chapter last seen past the end of its file opens on its last line.
+      const auto lines = lineCountNow(*api_, uri, s.workdir() + at.path);
+      if (lines) anchor::clampToLines(shown, *lines);
+      p.range = wholeLines(shown);
       p.result["uri"] = uri;
       p.result["range"] = p.range;
-      std::error_code ec;
-      if (api_->documentText(uri) || std::filesystem::is_regular_file(s.workdir() + at.path, ec)) p.uri = uri;
+      if (lines) p.uri = uri;
     }
     if (at.status == anchor::Status::Orphaned) {
       std::string where = at.path + ":" + std::to_string(at.startLine);

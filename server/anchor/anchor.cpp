@@ -392,6 +392,18 @@ std::vector<std::string_view> splitLines(std::string_view content) {
   return lines;
 }
 
+uint32_t lineCount(std::string_view content) {
+  const auto breaks = static_cast<uint32_t>(std::count(content.begin(), content.end(), '\n'));
+  return breaks + (!content.empty() && content.back() != '\n' ? 1 : 0);
+}
+
+void clampToLines(Location& location, uint32_t lines) {
+  if (location.startLine == 0) return;  // nowhere: nothing to keep in
+  const uint32_t last = std::max<uint32_t>(lines, 1);
+  location.startLine = std::min(location.startLine, last);
+  location.endLine = std::clamp(location.endLine, location.startLine, last);
+}
+
 bool isBinary(std::string_view content) { return content.substr(0, 8000).find('\0') != std::string_view::npos; }
 
 std::optional<Recorded> record(std::string_view path, std::string_view commit, std::string_view content,

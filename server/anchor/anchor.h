@@ -83,6 +83,14 @@ struct Location {
   bool operator==(const Location&) const = default;
 };
 
+// How many lines splitLines finds in `content`, without making the list.
+uint32_t lineCount(std::string_view content);
+// Keeps a found `location` (startLine >= 1) on lines 1..max(lines, 1): a
+// place past the end — an orphaned thread last seen on lines since deleted
+// from the end of the file — ends, or wholly sits, on the last line, where an
+// editor can show it. Its status and confidence stay as they are.
+void clampToLines(Location& location, uint32_t lines);
+
 class Locator {
  public:
   explicit Locator(git_repository* repo);  // borrowed

@@ -109,7 +109,13 @@ std::vector<Knowledge::Located> Knowledge::threadsIn(const std::string& uri, con
     doc.head = now;
   }
   std::vector<Located> out = doc.threads;
-  for (size_t i = 0; i < out.size(); ++i) out[i].location = doc.live.entries()[i].location;
+  // Orphaned threads are shown where they were last seen, which may be past
+  // the end of the text now: then on its last line, a place that exists.
+  const uint32_t lines = anchor::lineCount(text);
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i].location = doc.live.entries()[i].location;
+    anchor::clampToLines(out[i].location, lines);
+  }
   return out;
 }
 

@@ -41,8 +41,10 @@ class Knowledge {
   };
   // The threads in the document at `uri` whose text is `text`. Recomputed
   // only when stale (first ask, save, a new HEAD, a whole-text change);
-  // otherwise the live ranges, shifted through every edit since. Throws
-  // std::runtime_error with a one-line message (no repository, ...).
+  // otherwise the live ranges, shifted through every edit since. Every range
+  // lies in the text: an orphaned thread last seen past its end is on its
+  // last line (anchor::clampToLines). Throws std::runtime_error with a
+  // one-line message (no repository, ...).
   std::vector<Located> threadsIn(const std::string& uri, const std::string& text);
 
   // LSP edits: a range change is shifted in O(threads in the file); a

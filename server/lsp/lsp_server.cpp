@@ -18,6 +18,7 @@
 #include "server/store/locations.h"
 #include "server/store/store.h"
 #include "server/store/walkthroughs.h"
+#include "server/store/write_rules.h"
 
 #ifndef TACIT_VERSION
 #define TACIT_VERSION "0.0.0"
@@ -30,17 +31,23 @@ using documents::PositionEncoding;
 
 namespace {
 
-// What may be done to a thread of this kind in this state.
+// What may be done to a thread of this kind in this state: what the store
+// allows on its kind (store/write_rules.h), and of that what makes sense now.
 std::vector<std::string> threadActions(const std::string& kind, const std::string& state) {
-  std::vector<std::string> out = {"tacit.reply"};
+  const auto k = store::parseThreadKind(kind).value_or(store::ThreadKind::Note);
+  auto allowed = [&](store::EventType type, const json& payload = json::object()) {
+    return !store::refusal(k, type, payload);
+  };
+  std::vector<std::string> out;
+  if (allowed(store::EventType::Reply)) out.push_back("tacit.reply");
   // "Seen — will answer" means nothing once answered.
-  if (kind == "question" && state != "resolved") out.push_back("tacit.answer");
-  if (kind == "question" && state == "open") out.push_back("tacit.ack");
-  out.push_back(state == "resolved" ? "tacit.reopen" : "tacit.resolve");
-  out.push_back("tacit.moveThread");
+  if (allowed(store::EventType::Answer) && state != "resolved") out.push_back("tacit.answer");
+  if (allowed(store::EventType::Reaction, {{"reaction", "ack"}}) && state == "open") out.push_back("tacit.ack");
+  if (allowed(store::EventType::State, {{"state", "resolved"}}))
+    out.push_back(state == "resolved" ? "tacit.reopen" : "tacit.resolve");
+  if (allowed(store::EventType::Reanchor)) out.push_back("tacit.moveThread");
   return out;
 }
-
 
 documents::ContentChange toContentChange(const TextDocumentContentChangeEvent& e) {
   documents::ContentChange change;

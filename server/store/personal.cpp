@@ -8,6 +8,7 @@
 #include "server/git/handles.h"
 #include "server/store/event_log.h"
 #include "server/store/locations.h"
+#include "server/store/write_rules.h"
 
 namespace tacit::store {
 namespace {
@@ -168,6 +169,11 @@ Reminder& findReminder(Personal& p, const std::string& prefix) { return findById
 Scheduled& findScheduled(Personal& p, const std::string& prefix) { return findById(p.outbox, prefix, "scheduled question"); }
 
 Reminder addReminder(Store& store, Reminder r) {
+  if (!r.thread.empty()) {
+    auto thread = store.index().get(r.thread);
+    if (!thread) throw StoreError("unknown id " + r.thread);
+    checkRemindable(*thread);
+  }
   if (r.id.empty()) r.id = newId();
   if (r.createdAt == 0) r.createdAt = nowMillis();
   updatePersonal(store, "tacit: remind " + r.id.substr(0, 12), [&](Personal& p) {
@@ -216,6 +222,7 @@ Scheduled scheduleQuestion(Store& store, Store::NewThread question, int64_t send
   const int64_t now = nowMillis();
   if (question.isPrivate) throw StoreError("a question sent later goes to the team; it cannot be private");
   if (sendAt <= now) throw StoreError("the time to send it is in the past: " + formatTimestamp(sendAt));
+  checkNewThread(question.kind, question.body);
   Scheduled q;
   q.id = newId();
   q.createdAt = now;

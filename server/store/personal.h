@@ -71,7 +71,8 @@ Scheduled& findScheduled(Personal& p, const std::string& prefix);
 // The verbs on reminders, shared by the command line and the editor's
 // commands; each one compare-and-swap write, StoreError when refused.
 // Adds `r` (its id and createdAt are filled in when empty); refused past
-// kMaxReminders pending.
+// kMaxReminders pending, and for a thread a reminder cannot be about (a
+// walkthrough: write_rules.h).
 Reminder addReminder(Store& store, Reminder r);
 // Puts the reminder off until `until` (it becomes undelivered again).
 Reminder snoozeReminder(Store& store, const std::string& prefix, int64_t until);
@@ -79,7 +80,8 @@ Reminder snoozeReminder(Store& store, const std::string& prefix, int64_t until);
 Reminder finishReminder(Store& store, const std::string& prefix, int64_t now);
 
 // Keeps `question` in the outbox until `sendAt` (which must be in the
-// future; a private question cannot be scheduled), with the id it will have.
+// future; a private or blank question cannot be scheduled), with the id it
+// will have.
 Scheduled scheduleQuestion(Store& store, Store::NewThread question, int64_t sendAt);
 
 // Where a reminder's lines are now, in the work tree (or, given `text`, in

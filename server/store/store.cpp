@@ -16,6 +16,7 @@
 #include "server/store/clock.h"
 #include "server/store/event_log.h"
 #include "server/store/file_lock.h"
+#include "server/store/write_rules.h"
 
 namespace tacit::store {
 namespace {
@@ -274,20 +275,11 @@ json createdPayload(const Store::NewThread& t) {
   return payload;
 }
 
-// What addEvent and write refuse whatever the payload: the event's type
-// makes no sense on this kind of thread.
-void checkApplies(const Thread& thread, EventType type) {
-  if (type == EventType::Reanchor && thread.kind == ThreadKind::Walkthrough)
-    throw StoreError("a walkthrough has no lines of its own to move: " + thread.id.substr(0, 12) +
-                     " (move its chapters)");
-  if (type == EventType::Chapters && thread.kind != ThreadKind::Walkthrough)
-    throw StoreError("not a walkthrough: " + thread.id.substr(0, 12) + " is a " + std::string(toString(thread.kind)));
-}
-
 }  // namespace
 
 std::string Store::createThread(const NewThread& t) {
   if (!t.id.empty() && !isId(t.id)) throw StoreError("not a thread id: " + t.id.substr(0, 80));
+  checkNewThread(t.kind, t.body);
   std::string id = t.id.empty() ? newId() : t.id;
   append(t.isPrivate ? "private" : "shared", EventType::Created, id, createdPayload(t), true);
   return id;
@@ -307,6 +299,7 @@ std::vector<std::string> Store::write(const std::optional<NewThread>& created, c
       throw StoreError("not a thread id: " + created->id.substr(0, 80));
     std::string id = created->id.empty() ? newId() : created->id;
     if (index_->get(id)) throw StoreError("the id " + id + " is already in use");
+    checkNewThread(created->kind, created->body);
     sameLog(id, created->isPrivate);
     drafts.push_back({EventType::Created, id, createdPayload(*created), true});
   }
@@ -315,13 +308,13 @@ std::vector<std::string> Store::write(const std::optional<NewThread>& created, c
       Thread fresh;
       fresh.id = a.thread;
       fresh.kind = created->kind;
-      checkApplies(fresh, a.type);
+      checkEvent(fresh, a.type, a.payload);
       drafts.push_back({a.type, a.thread, a.payload, false});
       continue;
     }
     auto thread = index_->get(a.thread);
     if (!thread) throw StoreError("unknown id " + a.thread);
-    checkApplies(*thread, a.type);
+    checkEvent(*thread, a.type, a.payload);
     sameLog(a.thread, thread->isPrivate);
     drafts.push_back({a.type, a.thread, a.payload, false});
   }
@@ -343,7 +336,7 @@ json Store::questionContext(const Anchor& anchor) const {
 std::string Store::addEvent(const std::string& threadId, EventType type, json payload) {
   auto thread = index_->get(threadId);
   if (!thread) throw StoreError("unknown id " + threadId);
-  checkApplies(*thread, type);
+  checkEvent(*thread, type, payload);
   return append(thread->isPrivate ? "private" : "shared", type, threadId, std::move(payload), false);
 }
 

@@ -59,15 +59,15 @@ class Store {
     json context = json::object();
     std::string id;  // the thread's id; empty: a new random one
   };
-  // Returns the new thread's id.
+  // Returns the new thread's id. StoreError for a blank text (write_rules.h).
   std::string createThread(const NewThread&);
   // What a question carries so its answerer needs no back-and-forth: the
   // snippet asked about, the commit and the branch ({snippet, commit, branch?}).
   json questionContext(const Anchor& anchor) const;
   // Appends one event of `type` with `payload` to the thread, in the log the
   // thread lives in (private threads stay private). Returns the event id.
-  // StoreError for an unknown id, re-anchoring a walkthrough (it has no
-  // lines) or chapters on anything but a walkthrough.
+  // StoreError for an unknown id or an event the rules of write_rules.h
+  // refuse (an answer on a note, a reply on a walkthrough, a blank text...).
   std::string addEvent(const std::string& threadId, EventType type, json payload);
 
   // One event on a thread, for write().

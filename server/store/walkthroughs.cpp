@@ -7,11 +7,10 @@
 
 #include "server/store/event_log.h"
 #include "server/store/locations.h"
+#include "server/store/write_rules.h"
 
 namespace tacit::store {
 namespace {
-
-bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 
 std::string trimmed(const std::string& s) {
   const auto first = s.find_first_not_of(" \t\r\n");
@@ -182,7 +181,7 @@ WalkthroughPlan Walkthroughs::create(const std::string& title, const std::string
 
 WalkthroughPlan Walkthroughs::addChapter(const Walkthrough& w, const Anchor& anchor, const std::string& text,
                                          std::optional<size_t> position) {
-  if (blank(text)) throw StoreError("a chapter needs its text");
+  if (isBlank(text)) throw StoreError("a chapter needs its text");
   if (text.size() > kMaxBodyBytes) throw StoreError("the chapter's text is longer than 64 KiB");
   if (w.chapters.size() >= kMaxChapters)
     throw StoreError("a walkthrough holds at most " + std::to_string(kMaxChapters) + " chapters");
@@ -279,7 +278,7 @@ std::string Walkthroughs::exportMarkdown(const Walkthrough& w, const OpenText& o
     const ChapterPlace p = place(locations, c, open);
     const auto newline = c.body.find('\n');
     md += "## " + std::to_string(i + 1) + ". " + withoutCommandLinks(firstLineOf(c.body)) + "\n\n";
-    if (newline != std::string::npos && !blank(c.body.substr(newline + 1)))
+    if (newline != std::string::npos && !isBlank(c.body.substr(newline + 1)))
       md += withoutCommandLinks(trimmed(c.body.substr(newline + 1))) + "\n\n";
     const anchor::Location& at = p.location;
     if (p.code) {

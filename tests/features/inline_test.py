@@ -14,8 +14,7 @@ import sys
 import tempfile
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "host"))
-from lsp_client import LspClient  # noqa: E402
+from workspace import LspClient, mark, wait_after
 
 TACIT = None
 TEXT = "def total(items):\n    return sum(i.price for i in items)\n\n# naïve 😀 cache\ncache = {}\n"
@@ -105,6 +104,32 @@ class Inline(unittest.TestCase):
         self.assertEqual((stored["kind"], stored["location"]["start_line"], stored["location"]["end_line"]),
                          ("note", 1, 2))
 
+    def test_lens_titles_count_each_kind_in_order_with_plurals(self):
+        def add(command, line, body, **extra):
+            response = self.command(command, [dict({"uri": self.uri, "startLine": line, "endLine": line,
+                                                    "body": body}, **extra)])
+            self.assertNotIn("error", response, response)
+        # Made in another order than the title reads: notes, lessons, questions.
+        add("tacit.ask", 0, "Net or gross?")
+        add("tacit.addNote", 0, "Lesson: round once", lesson=True)
+        add("tacit.addNote", 0, "Prices are net")
+        add("tacit.addNote", 0, "Tax is added later")
+        add("tacit.addNote", 1, "Generator, not a list")
+        add("tacit.addNote", 3, "Emoji in comments are fine", lesson=True)
+        add("tacit.addNote", 3, "Keep the naïve spelling", lesson=True)
+        add("tacit.ask", 4, "Who clears this cache?")
+        add("tacit.ask", 4, "Is it thread-safe?")
+        lenses = self.request("textDocument/codeLens", {"textDocument": {"uri": self.uri}})
+        self.assertEqual([(lens["range"]["start"]["line"], lens["command"]["title"]) for lens in lenses], [
+            (0, "2 notes · 1 lesson · 1 question"), (1, "1 note"), (3, "2 lessons"), (4, "2 questions")])
+        hints = self.request("textDocument/inlayHint", {"textDocument": {"uri": self.uri}, "range": {
+            "start": {"line": 0, "character": 0}, "end": {"line": 5, "character": 0}}})
+        # Several threads on a line: how many, and the first line of one of them.
+        self.assertEqual([(h["position"]["line"], h["label"].split(": ")[0]) for h in hints],
+                         [(0, "4 threads"), (1, "note"), (3, "2 threads"), (4, "2 threads")])
+        self.assertEqual(hints[1]["label"], "note: Generator, not a list")
+        self.assertIn(hints[2]["label"], ["2 threads: Emoji in comments are fine", "2 threads: Keep the naïve spelling"])
+
     def test_inlay_hints_count_utf16_units(self):
         # Line 3 holds a two-unit character (😀) and a one-unit one (ï).
         self.command("tacit.addNote", [{"uri": self.uri, "startLine": 3, "endLine": 3, "body": "emoji", "lesson": True}])
@@ -137,6 +162,47 @@ class Inline(unittest.TestCase):
         self.assertEqual(created["payload"]["context"], {"snippet": "cache = {}\n", "commit": head, "branch": "main"})
         lenses = self.request("textDocument/codeLens", {"textDocument": {"uri": self.uri}})
         self.assertEqual([lens["command"]["title"] for lens in lenses], ["1 question"])
+
+    def mark(self):
+        return mark(self.client)
+
+    def diagnostics(self, seen, predicate):
+        """Waits for diagnostics of the document, published after the mark
+        `seen`, that satisfy `predicate`; returns them."""
+        return wait_after(self.client, seen, lambda n: n.get("method") == "textDocument/publishDiagnostics" and
+                          n["params"]["uri"] == self.uri and
+                          predicate(n["params"]["diagnostics"]))["params"]["diagnostics"]
+
+    def test_questions_for_me_follow_edits_and_clear_when_answered_or_resolved(self):
+        def ask(line, body):
+            return self.command("tacit.ask", [{"uri": self.uri, "startLine": line, "endLine": line, "body": body,
+                                               "to": ["ada@example.com"]}])["result"]["id"]
+        def lines(diagnostics):
+            return sorted((d["code"], d["range"]["start"]["line"], d["range"]["end"]["line"]) for d in diagnostics)
+        seen = self.mark()
+        cache, total = ask(4, "Who clears this cache?"), ask(1, "Net or gross?")
+        self.diagnostics(seen, lambda d: len(d) == 2)
+
+        # Two lines typed at the top, not saved: the diagnostics move with
+        # their lines at once, as the lenses do.
+        seen = self.mark()
+        self.client.notify("textDocument/didChange", {
+            "textDocument": {"uri": self.uri, "version": 2},
+            "contentChanges": [{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                                "text": "import os\n\n"}]})
+        moved = self.diagnostics(seen, lambda d: len(d) == 2)
+        self.assertEqual(lines(moved), sorted([(cache[:8], 6, 7), (total[:8], 3, 4)]))
+        lenses = self.request("textDocument/codeLens", {"textDocument": {"uri": self.uri}})
+        self.assertEqual([lens["range"]["start"]["line"] for lens in lenses], [3, 6])
+
+        # Answered in the editor: no longer waiting on me; the other stays where the buffer has it.
+        seen = self.mark()
+        self.assertNotIn("error", self.command("tacit.answer", [{"id": cache, "body": "A cron job."}]))
+        self.assertEqual(lines(self.diagnostics(seen, lambda d: len(d) == 1)), [(total[:8], 3, 4)])
+        # Resolved from a terminal: the server notices, and the last one goes.
+        seen = self.mark()
+        subprocess.run([TACIT, "resolve", total[:8]], cwd=self.repo, env=self.env, check=True, capture_output=True)
+        self.diagnostics(seen, lambda d: d == [])
 
     def test_a_question_is_acknowledged_answered_resolved_and_reopened(self):
         question = self.command("tacit.ask", [{"uri": self.uri, "startLine": 0, "endLine": 1,
@@ -295,6 +361,34 @@ class Inline(unittest.TestCase):
         self.client.notify("textDocument/didSave", {"textDocument": {"uri": self.uri}})
         threads = self.request("tacit/threads", {"textDocument": {"uri": self.uri}})["threads"]
         self.assertEqual([(t["id"], t["status"]) for t in threads], [(note, "orphaned")])
+        # Last seen on lines 4-5 of what now has 2: everything the editor is
+        # given is on its last line, a place that exists, and says orphaned.
+        last_line = {"start": {"line": 1, "character": 0}, "end": {"line": 2, "character": 0}}
+        self.assertEqual(threads[0]["range"], last_line)
+        self.assertEqual(self.request("textDocument/codeLens", {"textDocument": {"uri": self.uri}}),
+                         [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
+                           "command": {"title": "1 note (orphaned)", "command": ""}}])
+        self.assertEqual(self.request("textDocument/inlayHint", {"textDocument": {"uri": self.uri}, "range": {
+            "start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 0}}}),
+            [{"position": {"line": 1, "character": len("    return sum(i.price for i in items)")},
+              "label": "note (orphaned): The cache is per process.", "paddingLeft": True}])
+        hover = self.request("textDocument/hover", {"textDocument": {"uri": self.uri},
+                                                    "position": {"line": 1, "character": 0}})
+        self.assertTrue(hover["contents"]["value"].startswith("**Note** · Ada · just now · orphaned\n"), hover)
+        self.assertEqual(hover["range"], last_line)
+        # Searching finds it too (docs/protocol.md: workspace/symbol), there.
+        self.assertEqual(self.request("workspace/symbol", {"query": "cache"}), [{
+            "name": "The cache is per process.", "kind": 15, "location": {"uri": self.uri, "range": last_line},
+            "containerName": "note · Ada · orphaned"}])
+        # A thread whose file is gone has no place to open: searching leaves it out (`tacit list` has it).
+        with open(os.path.join(self.repo, "gone.py"), "w") as f:
+            f.write("cache = None\n")
+        subprocess.run([TACIT, "note", "add", "gone.py:1", "-m", "Another cache"], cwd=self.repo, env=self.env,
+                       check=True, capture_output=True)
+        os.remove(os.path.join(self.repo, "gone.py"))
+        self.assertEqual([s["name"] for s in self.request("workspace/symbol", {"query": "cache"})],
+                         ["The cache is per process."])
+        self.assertIn("Another cache", [t["body"] for t in self.stored()])
 
         # A document outside the repository: nothing to show, a clear error to write.
         outside = os.path.join(self.dir, "elsewhere.py")
@@ -327,10 +421,20 @@ class Inline(unittest.TestCase):
         self.client.notify("textDocument/didOpen", {"textDocument": {
             "uri": uri, "languageId": "plaintext", "version": 1, "text": "\u0089PNG\r\n\u0000\u0000\n"}})
         self.assertEqual(self.request("textDocument/codeLens", {"textDocument": {"uri": uri}}), [])
+        # No action that would always fail: neither a note, a question nor a
+        # chapter goes on a binary file (a text file still gets all three).
+        self.assertNotIn("error", self.command("tacit.walkthrough.create", [{"title": "Tour"}]))
+        def actions(on):
+            return [a["title"] for a in self.request("textDocument/codeAction", {
+                "textDocument": {"uri": on}, "range": {"start": {"line": 0, "character": 0},
+                                                       "end": {"line": 1, "character": 0}},
+                "context": {"diagnostics": []}})]
+        self.assertEqual(actions(self.uri), ["Add note here", "Ask about this code", 'Add as a chapter of "Tour"'])
+        self.assertEqual(actions(uri), [])
         response = self.command("tacit.addNote", [{"uri": uri, "startLine": 0, "endLine": 0, "body": "x"}])
         self.assertEqual(response["error"]["code"], -32803)
         self.assertIn("logo.bin is a binary file", response["error"]["message"])
-        self.assertEqual([t["id"] for t in self.stored()], [note])
+        self.assertEqual([t["body"] for t in self.stored()], ["The cache is per process.", "Another cache"])
 
 
 if __name__ == "__main__":

@@ -139,7 +139,7 @@ class Reminders(unittest.TestCase):
         [shown] = self.shown(client)
         self.assertEqual(shown["actions"], [
             {"title": "Open", "location": {"uri": self.uri, "range": {"start": {"line": 4, "character": 0},
-                                                                      "end": {"line": 5, "character": 0}}}},
+                                                                      "end": {"line": 6, "character": 0}}}},
             {"title": "Snooze 10 min", "command": {"title": "Snooze 10 min", "command": "tacit.snooze",
                                                    "arguments": [{"id": rid}]}},
             {"title": "Done", "command": {"title": "Done", "command": "tacit.done", "arguments": [{"id": rid}]}}])
@@ -232,7 +232,9 @@ class Reminders(unittest.TestCase):
         self.set_clock(client, 2)
         request = client.wait_for_notification(lambda n: n["method"] == "window/showDocument")
         self.assertEqual(request["params"]["uri"], self.uri)
-        self.assertEqual(request["params"]["selection"]["start"], {"line": 6, "character": 0})
+        # Lines 7-8 whole, as the reminder's diagnostic covers them.
+        self.assertEqual(request["params"]["selection"], {"start": {"line": 6, "character": 0},
+                                                          "end": {"line": 8, "character": 0}})
         self.assertEqual(request["params"]["takeFocus"], True)
         # Open leaves it pending.
         [r] = self.reminders(2)
@@ -395,6 +397,42 @@ class Reminders(unittest.TestCase):
         third = self.tacit("ask", "a.txt:7", "-m", "Third?", "--send-at", "tomorrow 09:00", minute=25)
         self.assertEqual(self.tacit("send", third[:8], minute=26), third)
         self.assertEqual(len(json.loads(self.tacit("list", "--json", minute=26))), 3)
+
+    def test_sync_never_pushes_reminders_or_questions_waiting_to_be_sent(self):
+        origin = os.path.join(self.dir, "origin.git")
+        git(self.dir, "clone", "-q", "--bare", self.repo, origin)
+        git(self.repo, "remote", "add", "origin", origin)
+        note = self.tacit("note", "add", "a.txt:3", "-m", "Shared with the team")
+        about_note = self.tacit("remind", note[:8], "--in", "10m", "-m", "private: ping Bob")
+        about_lines = self.tacit("remind", "a.txt:5-6", "--in", "1h", "-m", "private: check these lines")
+        later = self.tacit("ask", "a.txt:7", "-m", "Not sent before noon", "--send-at", "3h")
+        self.assertIn("pushed 1 ref(s)", self.tacit("sync"))
+
+        # The remote got this clone's replica ref and nothing else of Tacit's.
+        replica = git(self.repo, "config", "tacit.replica").strip()
+        refs = git(origin, "for-each-ref", "--format=%(refname)").split()
+        self.assertEqual(refs, ["refs/heads/main", "refs/tacit/v1/replicas/" + replica])
+        everything = git(origin, "log", "--all", "-p", "--format=%H %s")
+        self.assertIn("Shared with the team", everything)  # what was pushed can be read
+        for private in (about_note, about_lines, later, "private: ping Bob", "private: check these lines",
+                        "Not sent before noon"):
+            self.assertNotIn(private, everything)
+
+        # A teammate's clone gets the note and none of it.
+        bob = os.path.join(self.dir, "bob")
+        git(self.dir, "clone", "-q", origin, bob)
+        git(bob, "config", "user.name", "Bob")
+        git(bob, "config", "user.email", "bob@example.com")
+        p = subprocess.run([TACIT, "sync"], cwd=bob, env=self.env, capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        def bobs(*args):
+            out = subprocess.run([TACIT, *args, "--json"], cwd=bob, env=self.env, capture_output=True, text=True)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            return json.loads(out.stdout)
+        self.assertEqual([t["id"] for t in bobs("list")], [note])
+        self.assertEqual((bobs("reminders", "--all"), bobs("scheduled", "--all")), ([], []))
+        # Ada still has hers.
+        self.assertEqual(sorted(r["id"] for r in self.reminders()), sorted([about_note, about_lines]))
 
 
 if __name__ == "__main__":

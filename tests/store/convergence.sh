@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Convergence: a bare remote and 5 clones. 200 random operations (note add,
 # ask --to, reply, answer, ack, resolve, reopen, delete), each on a random
-# clone with ids picked from that clone's own `tacit list --json`,
+# clone with ids picked from that clone's own `tacit list --json` (questions
+# only for answer and ack),
 # interleaved with `tacit sync` on random clones; then two rounds of sync on
 # all 5 clones in order. Then `tacit list --json` is byte-identical on every
 # clone and lists exactly the ids printed by the create commands minus the
@@ -63,10 +64,11 @@ tacit_in() {
   return 0
 }
 
-# pick_thread C: a random id from clone C's own list into PICKED ("" if none).
+# pick_thread C [KIND]: a random id from clone C's own list (of that kind)
+# into PICKED ("" if none).
 pick_thread() {
   PICKED=""
-  tacit_in "$1" list --json || return 0
+  tacit_in "$1" list --json ${2:+--kind "$2"} || return 0
   mapfile -t IDS < <(jq -r '.[].id' "$WORK/out")
   (( ${#IDS[@]} > 0 )) && PICKED=${IDS[RANDOM % ${#IDS[@]}]}
   return 0
@@ -94,7 +96,8 @@ for ((op = 1; op <= OPS; op++)); do
   else verb=delete
   fi
   if [[ $verb != note && $verb != ask ]]; then
-    pick_thread "$c"
+    # Only a question is answered or acknowledged (docs/cli.md, "What goes on which thread").
+    if [[ $verb == answer || $verb == ack ]]; then pick_thread "$c" question; else pick_thread "$c"; fi
     [[ -n $PICKED ]] || verb=note  # nothing to act on yet in this clone
   fi
   case $verb in

@@ -1063,6 +1063,25 @@ TEST_CASE("anchor: splitLines() keeps each line's '\\n', a last line without one
   CHECK(tacit::anchor::splitLines("a\r\n\nb\n") == V{"a\r\n", "\n", "b\n"});
 }
 
+TEST_CASE("anchor: lineCount() counts as splitLines() does", "[anchor]") {
+  for (std::string_view text : {"", "a", "a\n", "a\nb", "a\r\n\nb\n", "\n\n"})
+    CHECK(tacit::anchor::lineCount(text) == tacit::anchor::splitLines(text).size());
+}
+
+TEST_CASE("anchor: clampToLines() keeps a place past the end on the last line", "[anchor]") {
+  auto clamped = [](uint32_t start, uint32_t end, uint32_t lines) {
+    Location at{"a.txt", start, end, Status::Orphaned, 0, "last seen"};
+    tacit::anchor::clampToLines(at, lines);
+    CHECK((at.status == Status::Orphaned && at.path == "a.txt"));  // only the lines change
+    return std::pair{at.startLine, at.endLine};
+  };
+  CHECK(clamped(2, 3, 5) == std::pair{2u, 3u});  // inside: as it was
+  CHECK(clamped(4, 6, 5) == std::pair{4u, 5u});  // running past the end: ends on the last line
+  CHECK(clamped(8, 9, 5) == std::pair{5u, 5u});  // wholly past it: on the last line
+  CHECK(clamped(3, 3, 0) == std::pair{1u, 1u});  // an empty text still has line 1
+  CHECK(clamped(0, 0, 5) == std::pair{0u, 0u});  // nowhere stays nowhere
+}
+
 TEST_CASE("anchor: toString(Status)", "[anchor]") {
   CHECK(tacit::anchor::toString(Status::Exact) == "exact");
   CHECK(tacit::anchor::toString(Status::Moved) == "moved");
