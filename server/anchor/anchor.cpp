@@ -647,7 +647,8 @@ struct Locator::Impl {
   }
 
   // The first-parent commits after `from` up to `to` (included), oldest
-  // first; nullopt when `to` does not descend from `from`.
+  // first; nullopt when `to` does not descend from `from` or more than
+  // `limit` commits lie between.
   std::optional<std::vector<git_oid>> firstParents(const git_commit* from, const git_commit* to, size_t limit) {
     const git_oid* fromId = git_commit_id(from);
     const git_oid* toId = git_commit_id(to);
@@ -689,6 +690,13 @@ struct Locator::Impl {
   std::optional<Location> trace(const Recorded& anchor, const git_commit* target, int depth) {
     Commit recorded = existingCommit(anchor.commit);
     if (!recorded) return std::nullopt;
+    // Only for lines that were committed where the anchor says: lines made
+    // on unsaved or uncommitted text arrive in some later commit, and the
+    // search at the target finds them.
+    Tree recordedTree = treeOf(recorded.get());
+    const auto blobId = parseOid(anchor.blob);
+    const auto committed = recordedTree ? blobIdAt(recordedTree.get(), anchor.path) : std::nullopt;
+    if (!blobId || !committed || !git_oid_equal(&*blobId, &*committed)) return std::nullopt;
     auto commits = firstParents(recorded.get(), target, kMaxTraceCommits);
     if (!commits || commits->size() < 2) return std::nullopt;  // one commit: the direct answer is that step
     auto commitAt = [&](ptrdiff_t i) -> Commit {
@@ -719,7 +727,7 @@ struct Locator::Impl {
       return Location{before->path, before->startLine, before->endLine, Status::Orphaned, 0,
                       "deleted in commit " + where + "; last seen here"};
     Location now = step;
-    if (across.get() != target && git_oid_cmp(git_commit_id(across.get()), git_commit_id(target)) != 0) {
+    if (!git_oid_equal(git_commit_id(across.get()), git_commit_id(target))) {
       auto after = recordAt((*commits)[static_cast<size_t>(hi)], step);
       if (!after) return std::nullopt;
       now = locateAt(*after, target, depth + 1);
@@ -761,21 +769,9 @@ struct Locator::Impl {
   std::optional<Location> stepwise(const Recorded& anchor, const git_commit* target) {
     Commit recorded = existingCommit(anchor.commit);
     if (!recorded) return std::nullopt;
-    const git_oid* from = git_commit_id(recorded.get());
-    const git_oid* to = git_commit_id(target);
-    if (git_oid_equal(from, to) || git_graph_descendant_of(repo, to, from) != 1) return std::nullopt;
-    git_revwalk* rawWalk = nullptr;
-    if (git_revwalk_new(&rawWalk, repo) < 0) return std::nullopt;
-    RevWalk walk(rawWalk);
-    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-    git_revwalk_simplify_first_parent(walk.get());
-    if (git_revwalk_push(walk.get(), to) < 0 || git_revwalk_hide(walk.get(), from) < 0) return std::nullopt;
-
-    std::vector<git_oid> commits;
-    for (git_oid id; git_revwalk_next(&id, walk.get()) == 0;) {
-      if (commits.size() == kMaxWalk) return std::nullopt;
-      commits.push_back(id);
-    }
+    auto walked = firstParents(recorded.get(), target, kMaxWalk);
+    if (!walked) return std::nullopt;
+    const std::vector<git_oid>& commits = *walked;
     Recorded current = anchor;
     Tree currentTree = treeOf(recorded.get());
     size_t steps = 0;

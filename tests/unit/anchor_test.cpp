@@ -818,6 +818,30 @@ TEST_CASE("anchor: a note made on unsaved text is found once the code is committ
   CHECK_FOUND_CONFIDENCE(at);
 }
 
+// Ground truth: the note is made on unsaved lines at c0; another file changes in c1 and the
+// lines are committed only in c2. Bisecting the history for where they left would find them
+// gone at c1 (they never were there): only lines committed where the anchor says are traced,
+// and these are found by their text at c2.
+TEST_CASE("anchor: unsaved lines committed two commits later are found, not traced", "[anchor]") {
+  History h;
+  h.write("a.cpp", Lines().add(filler("a", 1, 40)).str());
+  const std::string c0 = h.commit("base without the block");
+  const std::string buffer = baseFile();
+  std::optional<Recorded> anchor = tacit::anchor::record("a.cpp", c0, buffer, kBaseStart, kBaseEnd);
+  REQUIRE(anchor.has_value());
+  h.write("b.cpp", Lines().add(filler("b", 1, 10)).str());
+  h.commit("another file");
+  h.write("a.cpp", Lines().add(filler("top", 1, 3)).add(buffer).str());
+  const std::string c2 = h.commit("the block, committed");
+
+  Locator locator(h.repo());
+  const Location at = locator.locate(*anchor, c2);
+  INFO(at.how);
+  CHECK_PLACE(at, "a.cpp", 24u, 28u);
+  CHECK_STATUS_ONE_OF(at, Status::Exact, Status::Moved);
+  CHECK_FOUND_CONFIDENCE(at);
+}
+
 // Ground truth: unknown targets are the only errors.
 // Ground truth: the block at a.cpp:21-25 moves 300 lines down in one commit (to 321-325) and
 // one of its lines is edited in the next. Across both commits the block is neither the same
