@@ -215,6 +215,7 @@ struct Walked {
   std::string blob;      // 40 hex; empty for an entry that is not an event blob
   size_t size = 0;
   DecodedEvent decoded;  // for a bad entry, only the reason in decoded.error
+  std::optional<std::string> bytes;  // not decoded yet: the consumer decodes them
 };
 
 // A thread to fold: from its events decoded in this refresh (fresh), or from
@@ -513,24 +514,38 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
   // A bulk load builds the thread index once at the end: sorting every key
   // at once beats inserting each in random order.
   if (sourceEmpty) db_->exec("DROP INDEX IF EXISTS events_thread");
+  // Shared: every other event is handed over undecoded, for the consumer to
+  // decode (it would otherwise wait on the producer half the time).
+  bool shareDecoding = false;
   auto walk = [&](const EventLog& reader, const std::function<void(Walked&&)>& emit) {
+    size_t count = 0;
     for (size_t i = 0; i < plan.size(); ++i) {
       reader.readAdded(
           plan[i].from, plan[i].tip.commit,
           [&](EventLog::RawEvent raw) {
-            emit(Walked{i, std::move(raw.path), std::move(raw.blob), raw.bytes.size(), decodeEvent(raw.bytes)});
+            const size_t size = raw.bytes.size();
+            if (shareDecoding && count++ % 2 == 1) {
+              emit(Walked{i, std::move(raw.path), std::move(raw.blob), size, {}, std::move(raw.bytes)});
+            } else {
+              emit(Walked{i, std::move(raw.path), std::move(raw.blob), size, decodeEvent(raw.bytes), std::nullopt});
+            }
           },
           [&](std::string path, std::string why) {
-            emit(Walked{i, std::move(path), {}, 0, {std::nullopt, std::move(why)}});
+            emit(Walked{i, std::move(path), {}, 0, {std::nullopt, std::move(why)}, std::nullopt});
           });
     }
   };
   // A whole log (a first index, a rewritten ref) is read and decoded on a
-  // second thread while this one checks and inserts: decoding is the larger
-  // half of indexing. A few new events are not worth a thread.
+  // second thread while this one checks and inserts; decoding being the
+  // larger half of indexing, this one decodes every other event itself. A
+  // few new events are not worth a thread.
   const bool wholeLog = std::any_of(plan.begin(), plan.end(), [](const RefWork& w) { return w.from.empty(); });
   if (wholeLog) {
-    produceAside<Walked>(log, walk, consume);
+    shareDecoding = true;
+    produceAside<Walked>(log, walk, [&](Walked& w) {
+      if (w.bytes) w.decoded = decodeEvent(*std::exchange(w.bytes, std::nullopt));
+      consume(w);
+    });
   } else {
     walk(log, [&](Walked&& w) { consume(w); });
   }
@@ -557,7 +572,8 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
   };
   auto write = [&](Folded& f) { writeThread(f.id, src, f.thread, f.data, f.replies); };
   // Many threads fold (and turn into JSON) on a second thread while this
-  // one writes them.
+  // one writes them (writing is the larger half: sharing the folds too
+  // gained nothing).
   if (jobs.size() >= kFoldAsideFrom) {
     produceAside<Folded>(log, foldAll, write);
   } else {
