@@ -796,8 +796,11 @@ TEST_CASE("anchor: locateInText follows an unsaved buffer", "[anchor]") {
 }
 
 // Ground truth (b): c0's a.cpp has no block; the note is made on an unsaved buffer = c0's file
-// with the block at 21-25 (its blob never stored). c1 commits that buffer with 3 more lines at
-// the top → a.cpp:24-28 at c1, found (Exact or Moved: the text is unchanged).
+// with the block at 21-25 (its blob never stored). That buffer is committed with 3 more lines at
+// the top → a.cpp:24-28, found (Exact or Moved: the text is unchanged) — in the next commit, or
+// two commits later with another file changed in between. Then bisecting the history for where
+// the lines left would find them gone at the commit between (they never were there): only lines
+// committed where the anchor says are traced, and these are found by their text.
 TEST_CASE("anchor: a note made on unsaved text is found once the code is committed", "[anchor]") {
   History h;
   h.write("a.cpp", Lines().add(filler("a", 1, 40)).str());
@@ -808,34 +811,16 @@ TEST_CASE("anchor: a note made on unsaved text is found once the code is committ
   CHECK(anchor->blob == h.hashObject(buffer));
   REQUIRE_FALSE(h.hasObject(anchor->blob));
 
+  SECTION("committed in the next commit") {}
+  SECTION("committed two commits later") {
+    h.write("b.cpp", Lines().add(filler("b", 1, 10)).str());
+    h.commit("another file");
+  }
   h.write("a.cpp", Lines().add(filler("top", 1, 3)).add(buffer).str());
-  const std::string c1 = h.commit("the block, committed");
+  const std::string committed = h.commit("the block, committed");
 
   Locator locator(h.repo());
-  const Location at = locator.locate(*anchor, c1);
-  CHECK_PLACE(at, "a.cpp", 24u, 28u);
-  CHECK_STATUS_ONE_OF(at, Status::Exact, Status::Moved);
-  CHECK_FOUND_CONFIDENCE(at);
-}
-
-// Ground truth: the note is made on unsaved lines at c0; another file changes in c1 and the
-// lines are committed only in c2. Bisecting the history for where they left would find them
-// gone at c1 (they never were there): only lines committed where the anchor says are traced,
-// and these are found by their text at c2.
-TEST_CASE("anchor: unsaved lines committed two commits later are found, not traced", "[anchor]") {
-  History h;
-  h.write("a.cpp", Lines().add(filler("a", 1, 40)).str());
-  const std::string c0 = h.commit("base without the block");
-  const std::string buffer = baseFile();
-  std::optional<Recorded> anchor = tacit::anchor::record("a.cpp", c0, buffer, kBaseStart, kBaseEnd);
-  REQUIRE(anchor.has_value());
-  h.write("b.cpp", Lines().add(filler("b", 1, 10)).str());
-  h.commit("another file");
-  h.write("a.cpp", Lines().add(filler("top", 1, 3)).add(buffer).str());
-  const std::string c2 = h.commit("the block, committed");
-
-  Locator locator(h.repo());
-  const Location at = locator.locate(*anchor, c2);
+  const Location at = locator.locate(*anchor, committed);
   INFO(at.how);
   CHECK_PLACE(at, "a.cpp", 24u, 28u);
   CHECK_STATUS_ONE_OF(at, Status::Exact, Status::Moved);
