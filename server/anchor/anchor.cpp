@@ -498,14 +498,50 @@ struct Locator::Impl {
     return Tree(raw);
   }
 
+  // A blob's bytes. Remembered (up to kMaxBlobBytes in all): locating
+  // every thread of a file reads that file once, not once per thread, and
+  // a blob rebuilt from a long delta chain is the dearest read there is.
   std::optional<std::string> blobContent(const git_oid& oid) {
+    const std::string key(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ);
+    if (auto it = blobs.find(key); it != blobs.end()) return it->second;
     if (!git_odb_exists(odb.get(), &oid)) return std::nullopt;
     git_blob* raw = nullptr;
     if (git_blob_lookup(&raw, repo, &oid) < 0) return std::nullopt;
     Blob blob(raw);
-    return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())),
-                       static_cast<size_t>(git_blob_rawsize(blob.get())));
+    std::string content(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                        static_cast<size_t>(git_blob_rawsize(blob.get())));
+    if (content.size() <= kMaxBlobBytes / 8) {
+      if (blobBytes + content.size() > kMaxBlobBytes) {
+        blobs.clear();
+        blobBytes = 0;
+      }
+      blobBytes += content.size();
+      blobs.emplace(key, content);
+    }
+    return content;
   }
+  static constexpr size_t kMaxBlobBytes = 64 * 1024 * 1024;
+
+  // The diff from blob `from` (its bytes: `old`) to `text`, remembered for
+  // the last few texts (each kept, and compared on a hit): every thread of
+  // an open buffer is followed through the same diff.
+  struct TextDiff {
+    std::string text;
+    std::vector<Hunk> hunks;
+  };
+  const std::vector<Hunk>& hunksTo(const git_oid& from, std::string_view old, std::string_view text) {
+    std::string key(reinterpret_cast<const char*>(from.id), GIT_OID_RAWSZ);
+    key += std::to_string(std::hash<std::string_view>{}(text));
+    if (auto it = diffs.find(key); it != diffs.end() && it->second.text == text) return it->second.hunks;
+    if (diffs.size() >= kMaxDiffs) diffs.clear();
+    TextDiff& entry = diffs[key];
+    entry = {std::string(text), diffHunks(old, text)};
+    return entry.hunks;
+  }
+  static constexpr size_t kMaxDiffs = 64;
+  std::unordered_map<std::string, TextDiff> diffs;
+  std::unordered_map<std::string, std::string> blobs;
+  size_t blobBytes = 0;
 
   // The file at `path` in `tree`: its blob id and content.
   // The blob id of the file at `path` in `tree`, without reading it.
@@ -529,14 +565,11 @@ struct Locator::Impl {
   std::unordered_map<std::string, std::optional<git_oid>> blobIds;
 
   std::optional<std::pair<git_oid, std::string>> fileAt(const git_tree* tree, const std::string& path) {
-    git_tree_entry* raw = nullptr;
-    if (git_tree_entry_bypath(&raw, tree, path.c_str()) < 0) return std::nullopt;
-    TreeEntry entry(raw);
-    if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
-    git_oid id = *git_tree_entry_id(entry.get());
-    auto content = blobContent(id);
+    auto id = blobIdAt(tree, path);
+    if (!id) return std::nullopt;
+    auto content = blobContent(*id);
     if (!content) return std::nullopt;
-    return std::make_pair(id, std::move(*content));
+    return std::make_pair(*id, std::move(*content));
   }
 
   // Files of `to` that differ from `from` (added, modified, renamed into);
@@ -933,7 +966,7 @@ struct Locator::Impl {
     // Not in this file at the commit (or the file is new): by text alone.
     if (atCommit.path != path || atCommit.status == Status::Orphaned || !file) return byText("not in this text");
     if (text == file->second) return atCommit;
-    auto hunks = diffHunks(file->second, text);
+    const std::vector<Hunk>& hunks = hunksTo(file->first, file->second, text);
     auto mapped = mapRange(hunks, atCommit.startLine, atCommit.endLine);
     if (!mapped) return byText("edited away in this text");
     Location out = atCommit;

@@ -86,14 +86,16 @@ void Locations::flush() {
   if (pending_.empty()) return;
   store_.index().cacheLocations(pending_);
   pending_.clear();
+  pendingOf_.clear();
 }
 
 anchor::Location Locations::atCommit(const Thread& thread, const std::string& commit) {
   if (unanchored(thread)) return nowhere();
   const std::string key = anchorKey(thread.anchor);
   auto cached = store_.index().cachedLocations(thread.id, key);
-  for (const auto& [id, c] : pending_)
-    if (id == thread.id && c.anchor == key) cached.push_back(c);
+  if (auto it = pendingOf_.find(thread.id); it != pendingOf_.end())
+    for (size_t i : it->second)
+      if (pending_[i].second.anchor == key) cached.push_back(pending_[i].second);
   for (const auto& c : cached)
     if (c.commit == commit) return fromCache(c);
 
@@ -145,6 +147,7 @@ anchor::Location Locations::atCommit(const Thread& thread, const std::string& co
     located.endLine = base->endLine;
     located.how = "not found; last seen at " + base->commit.substr(0, 12);
   }
+  pendingOf_[thread.id].push_back(pending_.size());
   pending_.emplace_back(thread.id, toCache(key, commit, located));
   return located;
 }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -53,6 +54,7 @@ class Locations {
   anchor::Locator locator_;
   std::string head_;  // "" before the first commit
   std::vector<std::pair<std::string, CachedLocation>> pending_;  // (thread, location)
+  std::unordered_map<std::string, std::vector<size_t>> pendingOf_;  // thread -> indexes into pending_
 };
 
 }  // namespace tacit::store
