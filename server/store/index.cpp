@@ -693,6 +693,19 @@ std::vector<CachedLocation> Index::cachedLocations(std::string_view thread, std:
   return out;
 }
 
+std::vector<std::pair<std::string, CachedLocation>> Index::cachedLocationsAt(std::string_view commit) {
+  auto& s = cached("SELECT thread, anchor, path, start_line, end_line, status, confidence, how FROM locations "
+                   "WHERE commit_id = ?");
+  s.bind(1, commit);
+  std::vector<std::pair<std::string, CachedLocation>> out;
+  while (s.step())
+    out.emplace_back(s.text(0), CachedLocation{s.text(1), std::string(commit), s.text(2),
+                                               static_cast<uint32_t>(s.integer(3)), static_cast<uint32_t>(s.integer(4)),
+                                               s.text(5), s.real(6), s.text(7)});
+  s.reset();
+  return out;
+}
+
 void Index::cacheLocations(const std::vector<std::pair<std::string, CachedLocation>>& threadLocations) {
   sql::Transaction tx(*db_);
   auto& insert = cached("INSERT OR REPLACE INTO locations(thread, anchor, commit_id, path, start_line, end_line, "

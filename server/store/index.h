@@ -108,6 +108,9 @@ class Index {
   // The location cache: every commit a thread's anchor was located at.
   // Emptied for a thread whenever it is re-folded.
   std::vector<CachedLocation> cachedLocations(std::string_view thread, std::string_view anchor);
+  // Every answer cached at `commit`, as (thread, location): one query for a
+  // request that asks about every thread at HEAD.
+  std::vector<std::pair<std::string, CachedLocation>> cachedLocationsAt(std::string_view commit);
   void cacheLocations(const std::vector<std::pair<std::string, CachedLocation>>& threadLocations);
 
   const std::string& path() const { return path_; }

@@ -92,6 +92,14 @@ void Locations::flush() {
 anchor::Location Locations::atCommit(const Thread& thread, const std::string& commit) {
   if (unanchored(thread)) return nowhere();
   const std::string key = anchorKey(thread.anchor);
+  if (commit != prefetchedAt_) {
+    prefetchedAt_ = commit;
+    askedAt_ = 0;
+    prefetched_.clear();
+  }
+  if (++askedAt_ == 2)  // many threads at one commit, likely: read the cache's answers there at once
+    for (auto& [id, c] : store_.index().cachedLocationsAt(commit)) prefetched_.emplace(id + '\n' + c.anchor, std::move(c));
+  if (auto it = prefetched_.find(thread.id + '\n' + key); it != prefetched_.end()) return fromCache(it->second);
   auto cached = store_.index().cachedLocations(thread.id, key);
   if (auto it = pendingOf_.find(thread.id); it != pendingOf_.end())
     for (size_t i : it->second)

@@ -55,6 +55,11 @@ class Locations {
   std::string head_;  // "" before the first commit
   std::vector<std::pair<std::string, CachedLocation>> pending_;  // (thread, location)
   std::unordered_map<std::string, std::vector<size_t>> pendingOf_;  // thread -> indexes into pending_
+  // The cache's answers at one commit, read at once when a second thread
+  // is asked about there (a file's threads are picked from all of them).
+  std::string prefetchedAt_;
+  size_t askedAt_ = 0;  // threads asked about at prefetchedAt_ so far
+  std::unordered_map<std::string, CachedLocation> prefetched_;  // thread + '\n' + anchor
 };
 
 }  // namespace tacit::store
