@@ -659,16 +659,10 @@ struct Locator::Impl {
     return locateAt(anchor, target.get(), 0);
   }
 
-  // Whether locateDirect placed the lines by the diff itself (or found the
-  // file unchanged) rather than by searching for their text.
-  static bool carriedByDiff(const Location& l) {
-    return l.status != Status::Orphaned && l.how.find("search") == std::string::npos &&
-           l.how.find("text only") == std::string::npos;
-  }
-
   Location locateAt(const Recorded& anchor, const git_commit* target, int depth) {
-    Location direct = locateDirect(anchor, target);
-    if (carriedByDiff(direct)) return direct;
+    bool carried = false;
+    Location direct = locateDirect(anchor, target, true, &carried);
+    if (carried) return direct;
     // Searched for, or not found. Across many commits one diff cannot tell
     // a block moved from one deleted next to look-alike code, nor follow a
     // block moved and then edited; the commit where the lines left can.
@@ -743,8 +737,9 @@ struct Locator::Impl {
       const ptrdiff_t mid = lo + (hi - lo) / 2;
       Commit c = commitAt(mid);
       if (!c) return std::nullopt;
-      Location at = locateDirect(anchor, c.get(), false);
-      if (carriedByDiff(at)) {
+      bool carried = false;
+      Location at = locateDirect(anchor, c.get(), false, &carried);
+      if (carried) {
         lo = mid;
         atLo = std::move(at);
       } else {
@@ -849,14 +844,21 @@ struct Locator::Impl {
   }
 
   // `searching` false: only what the diff says (a probe of trace), with
-  // Orphaned "not carried" where a search would begin.
-  Location locateDirect(const Recorded& anchor, const git_commit* target, bool searching = true) {
+  // Orphaned "not carried" where a search would begin. `carried` (if given)
+  // is set when the place comes from the diff itself or an unchanged file,
+  // not from a search.
+  Location locateDirect(const Recorded& anchor, const git_commit* target, bool searching = true,
+                        bool* carried = nullptr) {
+    const auto carry = [&](Location l) {
+      if (carried) *carried = true;
+      return l;
+    };
     Tree targetTree = treeOf(target);
     if (!targetTree) throw AnchorError("reading the tree of " + toHex(*git_commit_id(target)));
     auto recordedBlobId = parseOid(anchor.blob);
     // The common case first, before reading any blob: the file is as it was.
     if (auto now = blobIdAt(targetTree.get(), anchor.path); now && recordedBlobId && git_oid_equal(&*now, &*recordedBlobId))
-      return Location{anchor.path, anchor.startLine, anchor.endLine, Status::Exact, 1.0, "unchanged file"};
+      return carry({anchor.path, anchor.startLine, anchor.endLine, Status::Exact, 1.0, "unchanged file"});
 
     Commit recorded = existingCommit(anchor.commit);
     Tree recordedTree = recorded ? treeOf(recorded.get()) : nullptr;
@@ -893,7 +895,7 @@ struct Locator::Impl {
     if (oldContent && targetFile) {
       if (recordedBlobId && git_oid_equal(&targetFile->first, &*recordedBlobId)) {
         Status status = path == anchor.path ? Status::Exact : Status::Moved;
-        return Location{path, anchor.startLine, anchor.endLine, status, 1.0, how + "unchanged file"};
+        return carry({path, anchor.startLine, anchor.endLine, status, 1.0, how + "unchanged file"});
       }
       if (isBinary(*oldContent) || isBinary(targetFile->second))
         return Location{anchor.path, anchor.startLine, anchor.endLine, Status::Orphaned, 0,
@@ -905,12 +907,12 @@ struct Locator::Impl {
         std::string now = joined(newLines, mapped->start - 1, mapped->end);
         if (!mapped->touched && now == anchor.text) {
           Status status = path == anchor.path ? Status::Exact : Status::Moved;
-          return Location{path, mapped->start, mapped->end, status, 1.0, how + "diff"};
+          return carry({path, mapped->start, mapped->end, status, 1.0, how + "diff"});
         }
         auto quote = splitLines(anchor.text);
         double score = similarity(tokens(quote, 0, quote.size()), tokens(newLines, mapped->start - 1, mapped->end));
         if (score >= 0.999)  // re-indented or reformatted in place
-          return Location{path, mapped->start, mapped->end, Status::Changed, score, how + "diff (whitespace only)"};
+          return carry({path, mapped->start, mapped->end, Status::Changed, score, how + "diff (whitespace only)"});
         // The diff keeps most of the anchored lines (those with words in
         // them: a kept brace proves nothing) where it says: edited in place,
         // or lines inserted among them. That place is known whatever the
@@ -923,8 +925,8 @@ struct Locator::Impl {
         }
         const double kept = significantLines ? static_cast<double>(significantKept) / significantLines : 0.0;
         if (significantKept > 0 && kept >= 0.5) {
-          return Location{path, mapped->start, mapped->end, Status::Changed,
-                          std::max(kFoundThreshold, std::max(score, 0.5 + 0.5 * kept)), how + "diff (edited)"};
+          return carry({path, mapped->start, mapped->end, Status::Changed,
+                        std::max(kFoundThreshold, std::max(score, 0.5 + 0.5 * kept)), how + "diff (edited)"});
         }
         if (!searching) return notCarried();
         const auto elsewhere = linesFromElsewhere(hunks, newLines.size(), anchor.startLine, anchor.endLine);

@@ -13,6 +13,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "server/cli/verbs.h"
 #include "server/log/log.h"
 #include "server/report/report.h"
 #include "server/store/clock.h"
@@ -85,13 +86,6 @@ void writeFile(const std::string& file, const std::string& text) {
     throw store::StoreError("cannot write " + file + ": " + std::strerror(written ? errno : writeErrno));
 }
 
-// One line, whatever a message holds (git's reasons, a path).
-std::string oneLine(std::string text) {
-  for (char& c : text)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
-  return text;
-}
-
 }  // namespace
 
 int ReportCommands::run() {
@@ -153,7 +147,7 @@ int ReportCommands::run() {
     return built.summary.failing > 0 ? 1 : 0;
   } catch (const std::exception& e) {
     if (held) held->discard();
-    std::cerr << "tacit: " << oneLine(e.what()) << "\n";
+    printError(e);
     return 2;
   }
 }

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -15,11 +16,18 @@ int runVerbs(const Verbs& verbs) {
     try {
       return fn();
     } catch (const std::exception& e) {
-      std::cerr << "tacit: " << e.what() << "\n";
+      printError(e);
       return 1;
     }
   }
   return -1;
+}
+
+void printError(const std::exception& e) {
+  std::string line = e.what();
+  for (char& c : line)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+  std::cerr << "tacit: " << line << "\n";
 }
 
 std::unique_ptr<store::Store> openStore() {
