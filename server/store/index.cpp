@@ -32,6 +32,11 @@ constexpr int kSchemaVersion = 7;  // 6: walkthroughs (kind, chapters); 7: refus
 constexpr int kBusyTimeoutMs = 30'000;
 
 constexpr std::string_view kPragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+// A first build, with no other connection (the open lock is held): a
+// rollback journal only journals pages that existed when a transaction
+// began, which for a new file is the schema, so every page is written once.
+// WAL would write each twice (the log, then the checkpoint), and fsync both.
+constexpr std::string_view kBuildPragmas = "PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;";
 
 constexpr const char* kThreadIndex = "CREATE INDEX IF NOT EXISTS events_thread ON events(thread, source)";
 
@@ -145,7 +150,8 @@ Thread threadFromJson(const json& j) {
   return t;
 }
 
-Index::Index(const std::string& path, size_t freshBudgetBytes) : path_(path), freshBudgetBytes_(freshBudgetBytes) {
+Index::Index(const std::string& path, size_t freshBudgetBytes, const Build& build)
+    : path_(path), freshBudgetBytes_(freshBudgetBytes) {
   // "missing": a new file (or one another process is creating right now):
   // create the tables, idempotently, under the write lock. "stale": another
   // schema version, or not a database at all: delete and start again.
@@ -171,14 +177,32 @@ Index::Index(const std::string& path, size_t freshBudgetBytes) : path_(path), fr
   // switch) as damaged and deleted it under the one still creating it.
   FileLock gate(path_ + ".open");
   Found found = inspect();
+  if (found == Found::Current) return;
   if (found == Found::Stale) {
     TACIT_LOG(Info) << "the index " << path_ << " is from another version or damaged; rebuilding it";
     db_.reset();
     removeDatabaseFiles(path_);
     db_ = std::make_unique<sql::Database>(path_, kBusyTimeoutMs);
-    db_->exec(kPragmas);
   }
-  if (found != Found::Current) createSchema();
+  if (!build) {
+    db_->exec(kPragmas);
+    createSchema();
+    return;
+  }
+  // Built whole before anyone else can open it: other processes wait on the
+  // open lock, then find it current. A crash part way leaves a hot journal,
+  // which SQLite rolls back at the next open, so the file is always whole.
+  db_->exec(kBuildPragmas);
+  createSchema();
+  std::exception_ptr failure;
+  try {
+    build(*this);
+  } catch (...) {
+    failure = std::current_exception();  // what was committed stays, and is valid
+  }
+  for (auto& [sqlText, statement] : statements_) statement->reset();
+  db_->exec(kPragmas);
+  if (failure) std::rethrow_exception(failure);
 }
 
 Index::~Index() = default;

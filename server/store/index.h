@@ -73,7 +73,13 @@ class Index {
   // Opens or creates the index. A file from another schema version, or one
   // SQLite cannot read, is deleted and created again (then refreshed by the
   // caller from git).
-  explicit Index(const std::string& path, size_t freshBudgetBytes = kDefaultFreshBudgetBytes);
+  //
+  // A new file (none, or a rebuilt one) is given to `build`, which should
+  // refresh it from every log: it runs before any other process can open the
+  // file, which lets the first index write each page once (see index.cpp).
+  using Build = std::function<void(Index&)>;
+  explicit Index(const std::string& path, size_t freshBudgetBytes = kDefaultFreshBudgetBytes,
+                 const Build& build = {});
   ~Index();
   Index(const Index&) = delete;
   Index& operator=(const Index&) = delete;

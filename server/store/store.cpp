@@ -88,7 +88,8 @@ std::unique_ptr<Store> Store::open(const std::string& path, Access access) {
       store->temporaryDir_ = indexDir = makeTemporaryDir();
       TACIT_LOG(Debug) << tacitDir << " cannot be written: indexing into " << indexDir;
     }
-    store->index_ = std::make_unique<Index>(indexDir + "/index.sqlite");
+    store->index_ = std::make_unique<Index>(indexDir + "/index.sqlite", kDefaultFreshBudgetBytes,
+                                            [&](Index& index) { store->refresh(index); });
     return store;
   }
   if (ec) throw StoreError("cannot create " + tacitDir + ": " + ec.message());
@@ -105,7 +106,8 @@ std::unique_ptr<Store> Store::open(const std::string& path, Access access) {
   }
 
   store->privateLog_ = std::make_unique<EventLog>(store->private_);
-  store->index_ = std::make_unique<Index>(tacitDir + "/index.sqlite");
+  store->index_ = std::make_unique<Index>(tacitDir + "/index.sqlite", kDefaultFreshBudgetBytes,
+                                          [&](Index& index) { store->refresh(index); });
   return store;
 }
 
@@ -214,11 +216,13 @@ EventLog& Store::log(std::string_view source) {
   return *privateLog_;
 }
 
-Index::RefreshStats Store::refresh() {
+Index::RefreshStats Store::refresh() { return refresh(*index_); }
+
+Index::RefreshStats Store::refresh(Index& index) {
   auto warn = [](const std::string& message) { TACIT_LOG(Warn) << message; };
-  Index::RefreshStats total = index_->refresh(*shared_, "shared", warn);
+  Index::RefreshStats total = index.refresh(*shared_, "shared", warn);
   if (!privateLog_) return total;
-  Index::RefreshStats mine = index_->refresh(*privateLog_, "private", warn);
+  Index::RefreshStats mine = index.refresh(*privateLog_, "private", warn);
   total.refs += mine.refs;
   total.events += mine.events;
   total.skipped += mine.skipped;

@@ -110,6 +110,7 @@ class Store {
     bool newThread;
   };
   std::vector<std::string> appendAll(std::string_view source, std::vector<Draft> drafts);
+  Index::RefreshStats refresh(Index& index);  // also the first build of a new index
 
   git_repository* repo_ = nullptr;
   git_repository* private_ = nullptr;

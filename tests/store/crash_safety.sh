@@ -126,6 +126,34 @@ cmp -s "$WORK/before.ids" "$WORK/after.ids" ||
   problem "the rebuilt index lists other ids: $(comm -3 "$WORK/before.ids" "$WORK/after.ids" | head -n 5 | tr '\n' ' ')"
 cmp -s "$WORK/before.json" "$WORK/after.json" || problem "the rebuilt index's tacit list --json differs: $(diff "$WORK/before.json" "$WORK/after.json" | head -n 6 | tr '\n' ' ')"
 
+# A first build killed part way (it writes with a rollback journal, then
+# switches to WAL): whatever the kill left, the next command lists the same
+# bytes, and the file is in WAL mode again.
+drop_index() { rm -f .git/tacit/index.sqlite .git/tacit/index.sqlite-wal .git/tacit/index.sqlite-shm .git/tacit/index.sqlite-journal; }
+T0=$(now_us)
+for i in 1 2 3; do drop_index; "$TACIT" list --json >/dev/null; done
+BUILD_MS=$(( ($(now_us) - T0) / 3000 ))
+BUILD_RANGE_MS=$(( BUILD_MS * 3 / 2 ))
+(( BUILD_RANGE_MS >= 10 )) || BUILD_RANGE_MS=10
+BUILD_KILLS=0 BUILD_ROUNDS=0 HOT_JOURNALS=0
+while (( BUILD_KILLS < 30 )); do
+  (( BUILD_ROUNDS < 300 )) || fail "only $BUILD_KILLS of $BUILD_ROUNDS first builds were killed (a build takes ~${BUILD_MS} ms)"
+  BUILD_ROUNDS=$((BUILD_ROUNDS + 1))
+  drop_index
+  delay=$(( RANDOM % BUILD_RANGE_MS + 1 ))
+  status=0
+  timeout --foreground -s KILL "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))" \
+    "$TACIT" list --json >/dev/null 2>"$WORK/err" || status=$?
+  [[ $status -eq 137 ]] && BUILD_KILLS=$((BUILD_KILLS + 1))
+  [[ -s .git/tacit/index.sqlite-journal ]] && HOT_JOURNALS=$((HOT_JOURNALS + 1))  # killed inside the build's transaction
+  [[ $status -eq 0 || $status -eq 137 || $status -eq 124 ]] || problem "a first build was not killed but failed (status $status): $(head -c 300 "$WORK/err")"
+  "$TACIT" list --json >"$WORK/after-kill.json" 2>"$WORK/err" || fail "tacit list --json after a killed first build failed: $(cat "$WORK/err")"
+  cmp -s "$WORK/before.json" "$WORK/after-kill.json" ||
+    problem "after a first build killed at ${delay} ms, tacit list --json differs: $(diff "$WORK/before.json" "$WORK/after-kill.json" | head -n 4 | tr '\n' ' ')"
+done
+MODE=$(python3 -c "import sqlite3; print(sqlite3.connect('.git/tacit/index.sqlite').execute('PRAGMA journal_mode').fetchone()[0])" 2>&1) || true
+[[ $MODE == wal ]] || problem "after the killed first builds the index's journal mode is '$MODE', expected wal"
+
 LISTED=$(wc -l <"$WORK/before.ids")
 [[ ${#PROBLEMS[@]} -eq 0 ]] || fail "${#PROBLEMS[@]} problem(s), see above"
-echo "crash_safety: $ROUNDS rounds, $KILLED killed by SIGKILL within 1-${RANGE_MS} ms (an add takes ~${MEAN_MS} ms), $COMPLETED completed, $RACED finished as the kill came -> all $(wc -l <"$WORK/acked.sorted") acknowledged ids among the $LISTED listed, store still writable, fsck --strict clean, rebuilt index lists the same"
+echo "crash_safety: $ROUNDS rounds, $KILLED killed by SIGKILL within 1-${RANGE_MS} ms (an add takes ~${MEAN_MS} ms), $COMPLETED completed, $RACED finished as the kill came -> all $(wc -l <"$WORK/acked.sorted") acknowledged ids among the $LISTED listed, store still writable, fsck --strict clean, rebuilt index lists the same; $BUILD_KILLS of $BUILD_ROUNDS first builds killed (~${BUILD_MS} ms each; $HOT_JOURNALS inside its transaction), each followed by the same list"

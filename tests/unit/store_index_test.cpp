@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "server/store/event_log.h"
+#include "server/store/sqlite.h"
 #include "tests/unit/temp_repo.h"
 
 namespace {
@@ -85,6 +86,13 @@ class Activity {
   std::mt19937 rng_{7};
 };
 
+std::string journalMode(const std::string& path) {
+  sql::Database db(path, 1000);
+  sql::Statement mode(db, "PRAGMA journal_mode");
+  REQUIRE(mode.step());
+  return mode.text(0);
+}
+
 std::vector<Thread> indexed(const TempRepo& repo, const EventLog& log, const std::string& name, size_t budget) {
   Index index((repo.gitDir() / name).string(), budget);
   index.refresh(log, "shared", [](const std::string& w) { FAIL("unexpected warning: " << w); });
@@ -113,6 +121,17 @@ TEST_CASE("the index gives the same threads however it is built", "[store][index
   CHECK(indexed(repo, log, "spilled.sqlite", 0) == expected);
   // Spilling now and then, part from memory and part from git.
   CHECK(indexed(repo, log, "partly.sqlite", 8 * 1024) == expected);
+  // As a first build: written once with a rollback journal, then in WAL
+  // mode for everyone after.
+  const std::string built = (repo.gitDir() / "built.sqlite").string();
+  {
+    Index index(built, kDefaultFreshBudgetBytes, [&](Index& i) { i.refresh(log, "shared", noWarning); });
+    CHECK(index.list({}) == expected);
+  }
+  CHECK(journalMode(built) == "wal");
+  // Opened again it is current: nothing is built twice.
+  Index again(built, kDefaultFreshBudgetBytes, [](Index&) { FAIL("built again"); });
+  CHECK(again.list({}) == expected);
 }
 
 }  // namespace
@@ -144,12 +163,25 @@ TEST_CASE("a failure while reading on the second thread leaves the index as it w
     CHECK_THROWS_AS(index.refresh(log, "shared", noWarning), StoreError);
     CHECK(index.list({}).empty());  // the transaction was rolled back
   }
-  // With the object back, the same index file is built whole.
+  // The same failure in a first build: the open fails, and leaves a valid,
+  // empty index in WAL mode, which the next open finds current.
+  const std::string firstBuild = (repo.gitDir() / "first-build.sqlite").string();
+  auto build = [&](Index& index) { index.refresh(log, "shared", noWarning); };
+  CHECK_THROWS_AS(Index(firstBuild, kDefaultFreshBudgetBytes, build), StoreError);
+  CHECK(journalMode(firstBuild) == "wal");
+  {
+    Index index(firstBuild, kDefaultFreshBudgetBytes, [](Index&) { FAIL("built again"); });
+    CHECK(index.list({}).empty());
+  }
+  // With the object back, the same index files are built whole.
   std::filesystem::rename(kept, object);
-  Index index(path);
-  const auto stats = index.refresh(log, "shared", noWarning);
-  CHECK(stats.events == 2400);
-  CHECK(index.list({}) == indexed(repo, log, "reference.sqlite", 0));
+  const auto reference = indexed(repo, log, "reference.sqlite", 0);
+  for (const std::string& file : {path, firstBuild}) {
+    Index index(file);
+    const auto stats = index.refresh(log, "shared", noWarning);
+    CHECK(stats.events == 2400);
+    CHECK(index.list({}) == reference);
+  }
 }
 
 }  // namespace
