@@ -581,9 +581,13 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
 
   // Threads whose events are all fresh fold from memory, the rest from
   // their blobs.
+  // In id order: the threads' rows then go into their tables' keys in
+  // order, not at random places.
+  std::vector<std::string> order(affected.begin(), affected.end());
+  std::sort(order.begin(), order.end());
   std::vector<FoldJob> jobs;
-  jobs.reserve(affected.size());
-  for (const auto& thread : affected) {
+  jobs.reserve(order.size());
+  for (const auto& thread : order) {
     FoldJob& job = jobs.emplace_back(FoldJob{thread, std::nullopt, {}});
     if (auto it = fresh.find(thread); it != fresh.end()) {
       job.fresh = std::move(it->second);
