@@ -2,12 +2,13 @@
 # The one set-up script. On a fresh Debian 12 machine:
 #
 #   ./setup.sh          install what is missing (apt), build, run the main job
-#   ./setup.sh test     install, build, run every test (CTest, the fuzzer for
-#                       60 s, the benchmark); this is what .ci/run runs
+#   ./setup.sh test     install, build, run every test (CTest, the fuzzers for
+#                       60 + 30 s, the benchmark); this is what .ci/run runs
 #   ./setup.sh build    install and build only
 #   ./setup.sh bench    build and run the benchmarks (didChange, the plugin host, the inline
 #                       features, the store, anchors)
-#   ./setup.sh fuzz [SECONDS]   build and run the libFuzzer target (default 60)
+#   ./setup.sh fuzz [SECONDS]   build and run the libFuzzer targets (default 60, and half
+#                               that for event decoding)
 #
 # Environment: BUILD_DIR (default build), JOBS (default: number of cores).
 set -euo pipefail
@@ -24,7 +25,7 @@ die() { printf 'setup.sh: %s\n' "$*" >&2; exit 1; }
 # Debian packages, by what needs them.
 BUILD_PACKAGES=(g++ cmake ninja-build pkg-config git ccache
   libboost-dev libboost-filesystem-dev nlohmann-json3-dev libgit2-dev libsqlite3-dev
-  libcli11-dev catch2 libjemalloc-dev
+  libcli11-dev catch2 libjemalloc-dev libsimdjson-dev
   python3)  # the shipped extensions (owners, chat) and their tests
 FUZZ_PACKAGES=(clang-14 libfuzzer-14-dev libclang-rt-14-dev)
 TEST_PACKAGES=(jq  # the store scripts read `tacit list --json`
@@ -80,24 +81,32 @@ run_tests() {
   ctest --test-dir "$BUILD_DIR" --no-tests=error --output-on-failure -j "$JOBS"
 }
 
+# $1: a target in $FUZZ_DIR/bin, $2: seconds, $3: dictionary, $4: seeds.
+# New inputs go to $FUZZ_DIR/corpus-<target>; the seeds stay as they are.
+fuzz_target() {
+  local target=$1 seconds=$2 dict=$3 seeds=$4
+  local corpus="$FUZZ_DIR/corpus-$target" log="$FUZZ_DIR/$target.log"
+  mkdir -p "$corpus" "$FUZZ_DIR/artifacts"
+  if ! "$FUZZ_DIR/bin/$target" -max_total_time="$seconds" -print_final_stats=1 \
+      -dict="$dict" -artifact_prefix="$FUZZ_DIR/artifacts/" "$corpus" "$seeds" >"$log" 2>&1; then
+    tail -n 80 "$log"
+    die "$target found a failure; the input is in $FUZZ_DIR/artifacts (full log: $log)"
+  fi
+  grep -E '^(Done|stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb)' "$log"
+}
+
+# $1: seconds for framing + dispatch; event decoding gets half as long.
 fuzz() {
   local seconds=${1:-60}
   install_packages "${FUZZ_PACKAGES[@]}"
-  step "building the fuzzer into $FUZZ_DIR"
+  step "building the fuzzers into $FUZZ_DIR"
   CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$FUZZ_DIR" -G Ninja -DTACIT_FUZZ=ON \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$FUZZ_DIR" -j "$JOBS" --target tacit-fuzz-framing-dispatch
+  cmake --build "$FUZZ_DIR" -j "$JOBS" --target tacit-fuzz-framing-dispatch tacit-fuzz-event-decode
   step "fuzzing framing + dispatch for $seconds s"
-  mkdir -p "$FUZZ_DIR/corpus" "$FUZZ_DIR/artifacts"
-  # New inputs go to the first folder; the seeds in tests/fuzz/corpus stay as they are.
-  local log="$FUZZ_DIR/fuzz.log"
-  if ! "$FUZZ_DIR/bin/tacit-fuzz-framing-dispatch" -max_total_time="$seconds" -print_final_stats=1 \
-      -dict=tests/fuzz/lsp.dict -artifact_prefix="$FUZZ_DIR/artifacts/" \
-      "$FUZZ_DIR/corpus" tests/fuzz/corpus >"$log" 2>&1; then
-    tail -n 80 "$log"
-    die "the fuzzer found a failure; the input is in $FUZZ_DIR/artifacts (full log: $log)"
-  fi
-  grep -E '^(Done|stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb)' "$log"
+  fuzz_target tacit-fuzz-framing-dispatch "$seconds" tests/fuzz/lsp.dict tests/fuzz/corpus
+  step "fuzzing event decoding (the two parsers agree) for $((seconds / 2)) s"
+  fuzz_target tacit-fuzz-event-decode "$((seconds / 2))" tests/fuzz/events.dict tests/fuzz/events
 }
 
 # $1: requests of each kind for the features benchmark (CI runs fewer).

@@ -101,6 +101,11 @@ struct DecodedEvent {
   std::string error;  // set when event is empty
 };
 DecodedEvent decodeEvent(std::string_view bytes);
+// The same with a choice of parser: Fast (simdjson where it surely agrees
+// with nlohmann, else nlohmann) is what decodeEvent uses; StrictOnly
+// (nlohmann's lexer alone) is there to check that the two never differ.
+enum class Parser { Fast, StrictOnly };
+DecodedEvent decodeEvent(std::string_view bytes, Parser parser);
 
 // The same checks on an event built in memory (before writing it).
 std::optional<std::string> validateEvent(const Event&);

@@ -73,7 +73,23 @@ CREATE VIRTUAL TABLE IF NOT EXISTS thread_text USING fts5(
   body, replies, tokenize = 'porter unicode61');
 )sql";
 
-json authorJson(const Author& a) { return {{"name", a.name}, {"email", a.email}}; }
+// Objects are built by appending keys in sorted order (std::map's own
+// order, so each insertion is at the end): the initializer-list form builds
+// and converts arrays of pairs, a third of the cost of a first index's folds.
+class ObjectBuilder {
+ public:
+  template <typename T>
+  ObjectBuilder& add(const char* key, T&& value) {
+    object_.emplace_hint(object_.end(), key, std::forward<T>(value));
+    return *this;
+  }
+  json take() { return json(std::move(object_)); }
+
+ private:
+  json::object_t object_;
+};
+
+json authorJson(const Author& a) { return ObjectBuilder().add("email", a.email).add("name", a.name).take(); }
 Author authorFrom(const json& j) { return {j.at("name").get<std::string>(), j.at("email").get<std::string>()}; }
 
 void removeDatabaseFiles(const std::string& path) {
@@ -92,32 +108,32 @@ std::string replicaOfRef(const std::string& ref) {
 json threadToJson(const Thread& t) {
   json replies = json::array();
   for (const auto& r : t.replies) {
-    json reply = {{"id", r.id},
-                  {"kind", r.isAnswer ? "answer" : "reply"},
-                  {"author", authorJson(r.author)},
-                  {"created_at", formatTimestamp(r.createdAt)},
-                  {"body", r.body}};
-    if (r.editedAt) reply["edited_at"] = formatTimestamp(r.editedAt);
-    replies.push_back(std::move(reply));
+    ObjectBuilder reply;
+    reply.add("author", authorJson(r.author)).add("body", r.body).add("created_at", formatTimestamp(r.createdAt));
+    if (r.editedAt) reply.add("edited_at", formatTimestamp(r.editedAt));
+    reply.add("id", r.id).add("kind", r.isAnswer ? "answer" : "reply");
+    replies.push_back(reply.take());
   }
   json acks = json::array();
-  for (const auto& a : t.acks) acks.push_back({{"author", authorJson(a.author)}, {"at", formatTimestamp(a.at)}});
-  json out = {{"id", t.id},
-              {"kind", toString(t.kind)},
-              {"state", toString(t.state)},
-              {"private", t.isPrivate},
-              {"body", t.body},
-              {"author", authorJson(t.author)},
-              {"assignees", t.assignees},
-              {"created_at", formatTimestamp(t.createdAt)},
-              {"updated_at", formatTimestamp(t.updatedAt)},
-              {"replies", std::move(replies)},
-              {"acks", std::move(acks)},
-              {"plus_ones", t.plusOnes},
-              {"context", t.context},
-              {"anchor", toJson(t.anchor)}};
-  if (t.kind == ThreadKind::Walkthrough) out["chapters"] = t.chapters;
-  return out;
+  for (const auto& a : t.acks)
+    acks.push_back(ObjectBuilder().add("at", formatTimestamp(a.at)).add("author", authorJson(a.author)).take());
+  ObjectBuilder out;
+  out.add("acks", std::move(acks))
+      .add("anchor", toJson(t.anchor))
+      .add("assignees", t.assignees)
+      .add("author", authorJson(t.author))
+      .add("body", t.body);
+  if (t.kind == ThreadKind::Walkthrough) out.add("chapters", t.chapters);
+  out.add("context", t.context)
+      .add("created_at", formatTimestamp(t.createdAt))
+      .add("id", t.id)
+      .add("kind", toString(t.kind))
+      .add("plus_ones", t.plusOnes)
+      .add("private", t.isPrivate)
+      .add("replies", std::move(replies))
+      .add("state", toString(t.state))
+      .add("updated_at", formatTimestamp(t.updatedAt));
+  return out.take();
 }
 
 Thread threadFromJson(const json& j) {

@@ -567,6 +567,59 @@ TEST_CASE("random corruption never crashes and accepted bytes are stable", "[sto
   CHECK(accepted < 3000);
 }
 
+// The two parsers decide alike: the same event, or the same message.
+void checkParsersAgree(const std::string& bytes) {
+  using tacit::store::Parser;
+  const auto fast = decodeEvent(bytes, Parser::Fast);
+  const auto strict = decodeEvent(bytes, Parser::StrictOnly);
+  INFO("bytes: " << bytes);
+  CHECK(fast.error == strict.error);
+  REQUIRE(fast.event.has_value() == strict.event.has_value());
+  if (!fast.event) return;
+  CHECK(*fast.event == *strict.event);
+  // == compares numbers across types (5 == 5u): the encodings do not.
+  CHECK(fast.event->payload.dump() == strict.event->payload.dump());
+  CHECK(encodeEvent(*fast.event) == encodeEvent(*strict.event));
+}
+
+TEST_CASE("the fast parser and nlohmann's decide every event alike", "[store]") {
+  Event e = createdEvent();
+  e.payload["context"] = json::object();
+  const std::string created = encodeEvent(e);
+  REQUIRE(created.find("\"context\":{}") != std::string::npos);
+  // One context value spliced into a valid created event.
+  auto withContext = [&](const std::string& value) {
+    std::string bytes = created;
+    bytes.replace(bytes.find("\"context\":{}"), 12, "\"context\":{\"k\":" + value + "}");
+    return bytes;
+  };
+  for (const Event& e : oneOfEachType()) checkParsersAgree(encodeEvent(e));
+  for (const std::string value :
+       {"0", "-0", "-0.0", "0.0", "1", "-1", "1.5", "1e5", "1E-5", "-1e-400", "1e400", "-1e400",
+        "9223372036854775807", "9223372036854775808", "18446744073709551615", "18446744073709551616",
+        "-9223372036854775808", "-9223372036854775809", "123456789012345678901234567890", "01", "1.",
+        ".5", "+1", "-", "true", "false", "null", "tru", "nul", "[]", "{}", "[1,[2,[3]]]",
+        "{\"a\":1,\"a\":2}", "{\"b\":1,\"a\":2}", "\"\\u0041\"", "\"\\ud83d\\ude00\"",
+        "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"\\u0000\"", "\"\\x41\"",
+        "\"a\\\"b\"", "\"\\/\\b\\f\\n\\r\\t\"", "\"\x01\"", "\"\t\"", "\"\xc3\xa9\"",
+        "\"\xc3\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xef\xbb\xbf\"", "NaN",
+        "Infinity", "[1,]", "{\"a\":}", "[1 2]", "\"unterminated"}) {
+    checkParsersAgree(withContext(value));
+  }
+  // Nesting up to and past the limit, in context and as a whole.
+  for (int depth : {10, 13, 14, 15, 29, 30, 31, 32, 33, 40, 2000}) {
+    checkParsersAgree(withContext(std::string(depth, '[') + std::string(depth, ']')));
+    checkParsersAgree(std::string(depth, '[') + std::string(depth, ']'));
+  }
+  // Around the document: whitespace, a byte-order mark, what follows it.
+  for (const std::string& bytes : std::vector<std::string>{
+           " " + created, created + " \n", "\xef\xbb\xbf" + created, created + "x", created + created,
+           created + std::string(1, '\0'), created.substr(0, created.size() - 1), "", " ", "{}", "[]", "5",
+           "\"s\""}) {
+    checkParsersAgree(bytes);
+  }
+}
+
 TEST_CASE("a walkthrough has no anchor and no assignees; every other kind has an anchor", "[store]") {
   const json wire = wireOf(walkthroughCreated());
   CHECK(decodeEvent(wire.dump()).event);
