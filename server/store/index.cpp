@@ -615,7 +615,12 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
   }
   fresh.clear();
   const bool isPrivate = src == "private";
-  auto write = [&](Folded& f) { writeThread(f.id, src, f.thread, f.data, f.replies); };
+  bool noThreads = false;  // nothing to replace: the threads' rows are all new
+  {
+    sql::Statement any(*db_, "SELECT 1 FROM threads LIMIT 1");
+    noThreads = !any.step();
+  }
+  auto write = [&](Folded& f) { writeThread(f.id, src, f.thread, f.data, f.replies, !noThreads); };
   if (jobs.size() < kFoldAsideFrom) {
     for (FoldJob& job : jobs) {
       Folded f = fold(std::move(job), log, isPrivate);
@@ -667,11 +672,13 @@ sql::Statement& Index::cached(const char* text) {
 }
 
 void Index::writeThread(const std::string& threadId, const std::string& source, const std::optional<Thread>& folded,
-                        const std::string& data, const std::string& replies) {
+                        const std::string& data, const std::string& replies, bool mayExist) {
   std::optional<int64_t> rowid;
-  auto& findRow = cached("SELECT rowid FROM threads WHERE id = ?");
-  findRow.bind(1, threadId);
-  if (findRow.step()) rowid = findRow.integer(0);
+  if (mayExist) {
+    auto& findRow = cached("SELECT rowid FROM threads WHERE id = ?");
+    findRow.bind(1, threadId);
+    if (findRow.step()) rowid = findRow.integer(0);
+  }
   if (rowid) {  // a new thread (most of a first index) has nothing to clear
     cached("DELETE FROM thread_text WHERE rowid = ?").bind(1, *rowid).run();
     cached("DELETE FROM assignees WHERE thread = ?").bind(1, threadId).run();

@@ -124,9 +124,9 @@ class Index {
  private:
   void createSchema();
   // Replaces a thread's rows (threads, assignees, full text) with its new
-  // fold; `folded` empty removes them.
+  // fold; `folded` empty removes them. `mayExist` false: it has no rows yet.
   void writeThread(const std::string& threadId, const std::string& source, const std::optional<Thread>& folded,
-                   const std::string& data, const std::string& replies);
+                   const std::string& data, const std::string& replies, bool mayExist);
   // A statement prepared once per Index, reset and ready to bind.
   sql::Statement& cached(const char* sql);
 
