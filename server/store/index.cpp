@@ -596,9 +596,8 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
   if (sourceEmpty) db_->exec(kThreadIndex);
 
   // Threads whose events are all fresh fold from memory, the rest from
-  // their blobs.
-  // In id order: the threads' rows then go into their tables' keys in
-  // order, not at random places.
+  // their blobs; in id order, so that their rows go into the tables' keys
+  // in order, not at random places.
   std::vector<std::string> order(affected.begin(), affected.end());
   std::sort(order.begin(), order.end());
   std::vector<FoldJob> jobs;
@@ -628,9 +627,9 @@ Index::RefreshStats Index::refresh(const EventLog& log, std::string_view source,
     }
   } else {
     // Many threads fold (and turn into JSON) on a second thread while this
-    // one writes them, and folds every kFoldHereEvery-th itself: folding
-    // costs about 1.7 times what writing does, so this evens the two out.
-    // Written in the jobs' order either way.
+    // one writes them, and folds every kFoldHereEvery-th itself (folding
+    // costs more than writing: this evens the two out). Written in the
+    // jobs' order either way.
     auto mine = [](size_t job) { return job % kFoldHereEvery == 0; };
     size_t next = 0;  // the next job to write
     auto writeMineBefore = [&](size_t end) {
