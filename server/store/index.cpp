@@ -31,12 +31,17 @@ namespace {
 constexpr int kSchemaVersion = 7;  // 6: walkthroughs (kind, chapters); 7: refused events remembered
 constexpr int kBusyTimeoutMs = 30'000;
 
-constexpr std::string_view kPragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+// page_size applies to a new file only (set before its first table): 16 KB
+// pages made a first index of 100,000 events 11% faster than SQLite's 4 KB
+// (fewer, fuller pages for the ~1 KB thread rows; 8 KB gained half that,
+// 32 and 64 KB no more).
+constexpr std::string_view kPragmas = "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
 // A first build, with no other connection (the open lock is held): a
 // rollback journal only journals pages that existed when a transaction
 // began, which for a new file is the schema, so every page is written once.
 // WAL would write each twice (the log, then the checkpoint), and fsync both.
-constexpr std::string_view kBuildPragmas = "PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;";
+constexpr std::string_view kBuildPragmas =
+    "PRAGMA page_size=16384; PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;";
 
 constexpr const char* kThreadIndex = "CREATE INDEX IF NOT EXISTS events_thread ON events(thread, source)";
 
