@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "server/git/handles.h"
+#include "server/git/setup.h"
 #include "server/log/log.h"
 
 namespace tacit::anchor {
@@ -987,7 +988,7 @@ struct Locator::Impl {
   }
 };
 
-Locator::Locator(git_repository* repo) : impl_(std::make_unique<Impl>(repo)) {}
+Locator::Locator(git_repository* repo) : impl_(std::make_unique<Impl>(repo)) { git::setUp(); }
 Locator::~Locator() = default;
 
 Location Locator::locate(const Recorded& anchor, std::string_view commit) { return impl_->locate(anchor, commit); }

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "server/git/handles.h"
+#include "server/git/setup.h"
 #include "server/log/log.h"
 #include "server/store/file_lock.h"
 
@@ -278,20 +279,17 @@ void backoff(int attempt) {
   std::this_thread::sleep_for(std::chrono::microseconds(pick(rng)));
 }
 
-// git_libgit2_init is reference counted; it is never balanced by a shutdown
-// because libgit2 stays in use until the process exits.
+// libgit2 as all of tacit sets it up (server/git/setup.h), and fsync on: an
+// acknowledged append must survive a crash or power loss.
 void initLibgit2Once() {
   static std::once_flag once;
   std::call_once(once, [] {
-    int rc = git_libgit2_init();
-    if (rc < 0) fail("initializing libgit2", rc);
-    // An acknowledged append must survive a crash or power loss.
+    try {
+      git::setUp();
+    } catch (const std::runtime_error& e) {
+      throw StoreError(e.what());
+    }
     check(git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1), "enabling fsync");
-    // Like git, trust the object store's names on read: objects are hashed
-    // when they arrive (index-pack checks every fetched object, `git fsck`
-    // the rest). Re-hashing each event blob on every read cost ~5% of a
-    // cold index.
-    check(git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0), "setting hash verification");
   });
 }
 
