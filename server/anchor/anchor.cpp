@@ -544,9 +544,8 @@ struct Locator::Impl {
   std::unordered_map<std::string, std::string> blobs;
   size_t blobBytes = 0;
 
-  // The file at `path` in `tree`: its blob id and content.
   // The blob id of the file at `path` in `tree`, without reading it.
-  // The blob at `path` in `tree`. Remembered per (tree, path): locating
+  // Remembered per (tree, path): locating
   // every thread at one commit asks for the same few files again and again,
   // and each lookup walks the path's trees.
   std::optional<git_oid> blobIdAt(const git_tree* tree, const std::string& path) {
@@ -680,7 +679,18 @@ struct Locator::Impl {
   std::optional<std::vector<git_oid>> firstParents(const git_commit* from, const git_commit* to, size_t limit) {
     const git_oid* fromId = git_commit_id(from);
     const git_oid* toId = git_commit_id(to);
-    if (git_oid_equal(fromId, toId) || git_graph_descendant_of(repo, toId, fromId) != 1) return std::nullopt;
+    if (git_oid_equal(fromId, toId)) return std::nullopt;
+    // Most anchors were made on the target's own first-parent line: the
+    // part after `from` of that line, walked once per target.
+    if (const Chain* chain = chainTo(*toId)) {
+      const std::string key(reinterpret_cast<const char*>(fromId->id), GIT_OID_RAWSZ);
+      if (auto it = chain->index.find(key); it != chain->index.end()) {
+        const size_t after = it->second + 1;
+        if (chain->ids.size() - after > limit) return std::nullopt;
+        return std::vector<git_oid>(chain->ids.begin() + static_cast<ptrdiff_t>(after), chain->ids.end());
+      }
+    }
+    if (git_graph_descendant_of(repo, toId, fromId) != 1) return std::nullopt;
     git_revwalk* rawWalk = nullptr;
     if (git_revwalk_new(&rawWalk, repo) < 0) return std::nullopt;
     RevWalk walk(rawWalk);
@@ -693,6 +703,45 @@ struct Locator::Impl {
       commits.push_back(id);
     }
     return commits;
+  }
+
+  // A commit's first-parent line back to the root, oldest first, with each
+  // commit's place on it: every trace towards that commit bisects a part of
+  // it, and walking it costs a commit read per commit (most of a trace).
+  struct Chain {
+    git_oid tip;
+    std::vector<git_oid> ids;
+    std::unordered_map<std::string, size_t> index;  // raw id -> place in ids
+  };
+  std::optional<Chain> chain;
+  git_oid chainAsked{};       // the last tip a line was walked for
+  bool chainTooLong = false;  // that tip's line is longer than kMaxTraceCommits
+
+  const Chain* chainTo(const git_oid& tip) {
+    if (chain && git_oid_equal(&chain->tip, &tip)) return &*chain;
+    if (chainTooLong && git_oid_equal(&chainAsked, &tip)) return nullptr;
+    chain.reset();
+    chainAsked = tip;
+    chainTooLong = false;
+    git_revwalk* rawWalk = nullptr;
+    if (git_revwalk_new(&rawWalk, repo) < 0) return nullptr;
+    RevWalk walk(rawWalk);
+    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+    git_revwalk_simplify_first_parent(walk.get());
+    if (git_revwalk_push(walk.get(), &tip) < 0) return nullptr;
+    Chain built{tip, {}, {}};
+    for (git_oid id; git_revwalk_next(&id, walk.get()) == 0;) {
+      if (built.ids.size() == kMaxTraceCommits) {
+        chainTooLong = true;
+        return nullptr;
+      }
+      built.ids.push_back(id);
+    }
+    built.index.reserve(built.ids.size());
+    for (size_t i = 0; i < built.ids.size(); ++i)
+      built.index.emplace(std::string(reinterpret_cast<const char*>(built.ids[i].id), GIT_OID_RAWSZ), i);
+    chain = std::move(built);
+    return &*chain;
   }
 
   // The anchor as recorded at `commit`, at `place` (which must be found there).

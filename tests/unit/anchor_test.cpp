@@ -865,6 +865,50 @@ TEST_CASE("anchor: moved far, then edited: followed through the file's history",
   CHECK(at.how.find("traced through commit " + c1.substr(0, 12)) != std::string::npos);
 }
 
+// Traces bisect the target's first-parent line (walked once per Locator);
+// an anchor made on a branch merged since is not on that line, and is
+// traced along the line from where its branch left it.
+TEST_CASE("anchor: moved far, then edited, from main and from a merged branch", "[anchor]") {
+  History h;
+  Lines base;
+  base.add(filler("a", 1, 20)).add(kBlock).add(filler("a", 21, 340));
+  h.write("a.cpp", base.str());
+  const std::string c0 = h.commit("base");
+  const Recorded onMain = h.recordAt("a.cpp", c0, 21, 25);
+
+  h.git("checkout -q -b side");
+  Lines sideLines = base;
+  sideLines.add(filler("side", 1, 1));
+  h.write("a.cpp", sideLines.str());
+  const std::string s1 = h.commit("a line at the end, on a branch");
+  const Recorded onSide = h.recordAt("a.cpp", s1, 21, 25);
+
+  h.git("checkout -q main");
+  Lines moved;
+  moved.add(filler("a", 1, 20)).add(filler("a", 21, 320)).add(kBlock).add(filler("a", 321, 340));
+  h.write("a.cpp", moved.str());
+  const std::string m1 = h.commit("move the block down");
+  h.git("merge -q --no-ff -m merge side");
+  std::vector<std::string> edited = kBlock;
+  edited[2] = "  for (int v : values) sum = sum * 37 + v;\n";
+  Lines last;
+  last.add(filler("a", 1, 20)).add(filler("a", 21, 320)).add(edited).add(filler("a", 321, 340))
+      .add(filler("side", 1, 1));
+  h.write("a.cpp", last.str());
+  const std::string c2 = h.commit("edit it");
+  REQUIRE(h.git("rev-list --first-parent " + c2).find(s1) == std::string::npos);
+
+  Locator locator(h.repo());
+  for (const Recorded& anchor : {onMain, onSide}) {
+    const Location at = locator.locate(anchor, c2);
+    INFO(anchor.commit << ": " << at.how);
+    CHECK_PLACE(at, "a.cpp", 321u, 325u);
+    CHECK(at.status == Status::Changed);
+    CHECK(at.confidence >= kFoundThreshold);
+    CHECK(at.how.find("traced through commit " + m1.substr(0, 12)) != std::string::npos);
+  }
+}
+
 TEST_CASE("anchor: locate at an unknown target throws AnchorError", "[anchor]") {
   History h;
   h.write("a.cpp", baseFile());
