@@ -682,14 +682,7 @@ struct Locator::Impl {
     if (git_oid_equal(fromId, toId)) return std::nullopt;
     // Most anchors were made on the target's own first-parent line: the
     // part after `from` of that line, walked once per target.
-    if (const Chain* chain = chainTo(*toId)) {
-      const std::string key(reinterpret_cast<const char*>(fromId->id), GIT_OID_RAWSZ);
-      if (auto it = chain->index.find(key); it != chain->index.end()) {
-        const size_t after = it->second + 1;
-        if (chain->ids.size() - after > limit) return std::nullopt;
-        return std::vector<git_oid>(chain->ids.begin() + static_cast<ptrdiff_t>(after), chain->ids.end());
-      }
-    }
+    if (auto after = lineAfter(*fromId, *toId, limit)) return after;
     if (git_graph_descendant_of(repo, toId, fromId) != 1) return std::nullopt;
     git_revwalk* rawWalk = nullptr;
     if (git_revwalk_new(&rawWalk, repo) < 0) return std::nullopt;
@@ -705,43 +698,47 @@ struct Locator::Impl {
     return commits;
   }
 
-  // A commit's first-parent line back to the root, oldest first, with each
-  // commit's place on it: every trace towards that commit bisects a part of
-  // it, and walking it costs a commit read per commit (most of a trace).
-  struct Chain {
-    git_oid tip;
-    std::vector<git_oid> ids;
-    std::unordered_map<std::string, size_t> index;  // raw id -> place in ids
+  // A commit's first-parent line, newest first, walked only as far as asked
+  // (and on from there when asked for more), with each commit's place on
+  // it: every trace towards that commit bisects a part of it, and walking
+  // costs a commit read per commit (most of a trace).
+  struct Line {
+    git_oid tip{};
+    RevWalk walk;
+    bool ended = false;
+    std::vector<git_oid> newestFirst;
+    std::unordered_map<std::string, size_t> index;  // raw id -> place in newestFirst
   };
-  std::optional<Chain> chain;
-  git_oid chainAsked{};       // the last tip a line was walked for
-  bool chainTooLong = false;  // that tip's line is longer than kMaxTraceCommits
+  std::optional<Line> line;
 
-  const Chain* chainTo(const git_oid& tip) {
-    if (chain && git_oid_equal(&chain->tip, &tip)) return &*chain;
-    if (chainTooLong && git_oid_equal(&chainAsked, &tip)) return nullptr;
-    chain.reset();
-    chainAsked = tip;
-    chainTooLong = false;
-    git_revwalk* rawWalk = nullptr;
-    if (git_revwalk_new(&rawWalk, repo) < 0) return nullptr;
-    RevWalk walk(rawWalk);
-    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-    git_revwalk_simplify_first_parent(walk.get());
-    if (git_revwalk_push(walk.get(), &tip) < 0) return nullptr;
-    Chain built{tip, {}, {}};
-    for (git_oid id; git_revwalk_next(&id, walk.get()) == 0;) {
-      if (built.ids.size() == kMaxTraceCommits) {
-        chainTooLong = true;
-        return nullptr;
-      }
-      built.ids.push_back(id);
+  // The commits after `from` on `tip`'s first-parent line, oldest first;
+  // nullopt when `from` is not on it (or lies more than `limit` back).
+  std::optional<std::vector<git_oid>> lineAfter(const git_oid& from, const git_oid& tip, size_t limit) {
+    if (!line || !git_oid_equal(&line->tip, &tip)) {
+      line.reset();
+      git_revwalk* rawWalk = nullptr;
+      if (git_revwalk_new(&rawWalk, repo) < 0) return std::nullopt;
+      Line fresh{tip, RevWalk(rawWalk), false, {}, {}};
+      git_revwalk_simplify_first_parent(fresh.walk.get());  // one commit queued at a time: the line, in order
+      if (git_revwalk_push(fresh.walk.get(), &tip) < 0) return std::nullopt;
+      line = std::move(fresh);
     }
-    built.index.reserve(built.ids.size());
-    for (size_t i = 0; i < built.ids.size(); ++i)
-      built.index.emplace(std::string(reinterpret_cast<const char*>(built.ids[i].id), GIT_OID_RAWSZ), i);
-    chain = std::move(built);
-    return &*chain;
+    const std::string key(reinterpret_cast<const char*>(from.id), GIT_OID_RAWSZ);
+    auto found = line->index.find(key);
+    while (found == line->index.end() && !line->ended && line->newestFirst.size() <= limit) {
+      git_oid id;
+      if (git_revwalk_next(&id, line->walk.get()) != 0) {
+        line->ended = true;
+        break;
+      }
+      line->newestFirst.push_back(id);
+      found = line->index.emplace(std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ),
+                                  line->newestFirst.size() - 1).first;
+      if (!git_oid_equal(&id, &from)) found = line->index.end();
+    }
+    if (found == line->index.end() || found->second > limit) return std::nullopt;
+    return std::vector<git_oid>(line->newestFirst.rend() - static_cast<ptrdiff_t>(found->second),
+                                line->newestFirst.rend());
   }
 
   // The anchor as recorded at `commit`, at `place` (which must be found there).
