@@ -104,26 +104,43 @@ struct Hunk {
   uint32_t oldStart, oldLines, newStart, newLines;  // as in "@@ -oldStart,oldLines +newStart,newLines @@"
 };
 
-std::vector<Hunk> diffHunks(std::string_view oldText, std::string_view newText) {
+// Diffs are run on blobs, or a blob and a buffer, never two buffers:
+// git_diff_buffers hashes both (SHA-1 of each whole file, a fifth of
+// locating an anchor), where a blob brings its id.
+struct HunkDiff {
   git_diff_options opts;
-  git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-  opts.context_lines = 0;
-  opts.interhunk_lines = 0;
-  opts.flags = GIT_DIFF_FORCE_TEXT | GIT_DIFF_INDENT_HEURISTIC;
   std::vector<Hunk> hunks;
-  auto onHunk = [](const git_diff_delta*, const git_diff_hunk* h, void* payload) -> int {
-    static_cast<std::vector<Hunk>*>(payload)->push_back(
+
+  HunkDiff() {
+    git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+    opts.context_lines = 0;
+    opts.interhunk_lines = 0;
+    opts.flags = GIT_DIFF_FORCE_TEXT | GIT_DIFF_INDENT_HEURISTIC;
+  }
+  static int onHunk(const git_diff_delta*, const git_diff_hunk* h, void* payload) {
+    static_cast<HunkDiff*>(payload)->hunks.push_back(
         {static_cast<uint32_t>(h->old_start), static_cast<uint32_t>(h->old_lines),
          static_cast<uint32_t>(h->new_start), static_cast<uint32_t>(h->new_lines)});
     return 0;
-  };
-  int rc = git_diff_buffers(oldText.data(), oldText.size(), nullptr, newText.data(), newText.size(), nullptr, &opts,
-                            nullptr, nullptr, onHunk, nullptr, &hunks);
-  if (rc < 0) {
-    const git_error* e = git_error_last();
-    throw AnchorError(std::string("diffing: ") + (e ? e->message : "unknown error"));
   }
-  return hunks;
+  std::vector<Hunk> result(int rc) {
+    if (rc < 0) {
+      const git_error* e = git_error_last();
+      throw AnchorError(std::string("diffing: ") + (e ? e->message : "unknown error"));
+    }
+    return std::move(hunks);
+  }
+};
+
+std::vector<Hunk> diffHunks(const git_blob* old, const git_blob* now) {
+  HunkDiff d;
+  return d.result(git_diff_blobs(old, nullptr, now, nullptr, &d.opts, nullptr, nullptr, HunkDiff::onHunk, nullptr, &d));
+}
+
+std::vector<Hunk> diffHunks(const git_blob* old, std::string_view text) {
+  HunkDiff d;
+  return d.result(git_diff_blob_to_buffer(old, nullptr, text.data(), text.size(), nullptr, &d.opts, nullptr, nullptr,
+                                          HunkDiff::onHunk, nullptr, &d));
 }
 
 // Where old line `line` (1-based) is in the new text, or nullopt when a hunk
@@ -407,21 +424,33 @@ void clampToLines(Location& location, uint32_t lines) {
 
 bool isBinary(std::string_view content) { return content.substr(0, 8000).find('\0') != std::string_view::npos; }
 
-std::optional<Recorded> record(std::string_view path, std::string_view commit, std::string_view content,
-                               uint32_t startLine, uint32_t endLine) {
+namespace {
+
+// record() for content whose blob id is known (empty: none).
+std::optional<Recorded> recordWithBlob(std::string_view path, std::string_view commit, std::string_view content,
+                                       uint32_t startLine, uint32_t endLine, std::string blob) {
   auto lines = splitLines(content);
   if (startLine < 1 || endLine < startLine || endLine > lines.size()) return std::nullopt;
   Recorded r;
   r.path = path;
   r.commit = commit;
-  git_oid oid;
-  if (git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB) == 0) r.blob = toHex(oid);
+  r.blob = std::move(blob);
   r.startLine = startLine;
   r.endLine = endLine;
   r.text = joined(lines, startLine - 1, endLine);
   r.before = joined(lines, startLine - 1 >= kContextLines ? startLine - 1 - kContextLines : 0, startLine - 1);
   r.after = joined(lines, endLine, endLine + kContextLines);
   return r;
+}
+
+}  // namespace
+
+std::optional<Recorded> record(std::string_view path, std::string_view commit, std::string_view content,
+                               uint32_t startLine, uint32_t endLine) {
+  git_oid oid;
+  std::string blob;
+  if (git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB) == 0) blob = toHex(oid);
+  return recordWithBlob(path, commit, content, startLine, endLine, std::move(blob));
 }
 
 std::string_view toString(Status status) {
@@ -499,27 +528,31 @@ struct Locator::Impl {
     return Tree(raw);
   }
 
-  // A blob's bytes. Remembered (up to kMaxBlobBytes in all): locating
-  // every thread of a file reads that file once, not once per thread, and
-  // a blob rebuilt from a long delta chain is the dearest read there is.
-  std::optional<std::string> blobContent(const git_oid& oid) {
+  // A blob, held (its bytes stay valid) while a caller keeps the handle.
+  // Remembered (up to kMaxBlobBytes in all): locating every thread of a
+  // file reads that file once, not once per thread, and a blob rebuilt from
+  // a long delta chain is the dearest read there is.
+  using BlobRef = std::shared_ptr<git_blob>;
+  static std::string_view textOf(const BlobRef& blob) {
+    return {static_cast<const char*>(git_blob_rawcontent(blob.get())), static_cast<size_t>(git_blob_rawsize(blob.get()))};
+  }
+  BlobRef blobContent(const git_oid& oid) {
     const std::string key(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ);
     if (auto it = blobs.find(key); it != blobs.end()) return it->second;
-    if (!git_odb_exists(odb.get(), &oid)) return std::nullopt;
+    if (!git_odb_exists(odb.get(), &oid)) return nullptr;
     git_blob* raw = nullptr;
-    if (git_blob_lookup(&raw, repo, &oid) < 0) return std::nullopt;
-    Blob blob(raw);
-    std::string content(static_cast<const char*>(git_blob_rawcontent(blob.get())),
-                        static_cast<size_t>(git_blob_rawsize(blob.get())));
-    if (content.size() <= kMaxBlobBytes / 8) {
-      if (blobBytes + content.size() > kMaxBlobBytes) {
+    if (git_blob_lookup(&raw, repo, &oid) < 0) return nullptr;
+    BlobRef blob(raw, git_blob_free);
+    const size_t size = static_cast<size_t>(git_blob_rawsize(raw));
+    if (size <= kMaxBlobBytes / 8) {
+      if (blobBytes + size > kMaxBlobBytes) {
         blobs.clear();
         blobBytes = 0;
       }
-      blobBytes += content.size();
-      blobs.emplace(key, content);
+      blobBytes += size;
+      blobs.emplace(key, blob);
     }
-    return content;
+    return blob;
   }
   static constexpr size_t kMaxBlobBytes = 64 * 1024 * 1024;
 
@@ -530,7 +563,7 @@ struct Locator::Impl {
     std::string text;
     std::vector<Hunk> hunks;
   };
-  const std::vector<Hunk>& hunksTo(const git_oid& from, std::string_view old, std::string_view text) {
+  const std::vector<Hunk>& hunksTo(const git_oid& from, const git_blob* old, std::string_view text) {
     std::string key(reinterpret_cast<const char*>(from.id), GIT_OID_RAWSZ);
     key += std::to_string(std::hash<std::string_view>{}(text));
     if (auto it = diffs.find(key); it != diffs.end() && it->second.text == text) return it->second.hunks;
@@ -541,7 +574,7 @@ struct Locator::Impl {
   }
   static constexpr size_t kMaxDiffs = 64;
   std::unordered_map<std::string, TextDiff> diffs;
-  std::unordered_map<std::string, std::string> blobs;
+  std::unordered_map<std::string, BlobRef> blobs;
   size_t blobBytes = 0;
 
   // The blob id of the file at `path` in `tree`, without reading it.
@@ -564,12 +597,19 @@ struct Locator::Impl {
   static constexpr size_t kMaxBlobIds = 65'536;
   std::unordered_map<std::string, std::optional<git_oid>> blobIds;
 
-  std::optional<std::pair<git_oid, std::string>> fileAt(const git_tree* tree, const std::string& path) {
+  // The file at `path` in `tree`: its blob, held, and its bytes.
+  struct File {
+    git_oid id;
+    BlobRef blob;
+    std::string_view text;
+  };
+  std::optional<File> fileAt(const git_tree* tree, const std::string& path) {
     auto id = blobIdAt(tree, path);
     if (!id) return std::nullopt;
-    auto content = blobContent(*id);
-    if (!content) return std::nullopt;
-    return std::make_pair(*id, std::move(*content));
+    BlobRef blob = blobContent(*id);
+    if (!blob) return std::nullopt;
+    const std::string_view text = textOf(blob);
+    return File{*id, std::move(blob), text};
   }
 
   // Files of `to` that differ from `from` (added, modified, renamed into);
@@ -623,8 +663,8 @@ struct Locator::Impl {
                   uint32_t expected, const std::vector<bool>* elsewhere,
                   const std::function<const std::vector<std::string>&()>& otherFiles, std::string how) {
     std::optional<Location> found;
-    if (auto file = fileAt(target, path); file && !isBinary(file->second))
-      found = bestIn(anchor, path, splitLines(file->second), expected, how + "search in " + path, elsewhere);
+    if (auto file = fileAt(target, path); file && !isBinary(file->text))
+      found = bestIn(anchor, path, splitLines(file->text), expected, how + "search in " + path, elsewhere);
     if (found && (found->status == Status::Exact || (found->status == Status::Moved && found->confidence >= 0.9)))
       return *found;
     // Code moved to another file: the files changed in between.
@@ -634,12 +674,12 @@ struct Locator::Impl {
     for (const auto& other : otherFiles()) {
       if (other == path) continue;
       auto file = fileAt(target, other);
-      if (!file || isBinary(file->second) || file->second.size() > 4 * 1024 * 1024) continue;
-      auto lines = splitLines(file->second);
+      if (!file || isBinary(file->text) || file->text.size() > 4 * 1024 * 1024) continue;
+      auto lines = splitLines(file->text);
       auto c = searchFile(anchor, quote, quoteTokens, other, lines, 0);
       if (c.empty()) continue;
-      if (auto before = recorded ? fileAt(recorded, other) : std::nullopt; before && !isBinary(before->second)) {
-        const auto old = linesFromElsewhere(diffHunks(before->second, file->second), lines.size(), 1, 0);
+      if (auto before = recorded ? fileAt(recorded, other) : std::nullopt; before && !isBinary(before->text)) {
+        const auto old = linesFromElsewhere(diffHunks(before->blob.get(), file->blob.get()), lines.size(), 1, 0);
         c = searchFile(anchor, quote, quoteTokens, other, lines, 0, &old);
       }
       candidates.insert(candidates.end(), c.begin(), c.end());
@@ -749,7 +789,7 @@ struct Locator::Impl {
     Tree tree = treeOf(c.get());
     auto file = tree ? fileAt(tree.get(), place.path) : std::nullopt;
     if (!file) return std::nullopt;
-    return record(place.path, toHex(commit), file->second, place.startLine, place.endLine);
+    return recordWithBlob(place.path, toHex(commit), file->text, place.startLine, place.endLine, toHex(file->id));
   }
 
   static constexpr int kMaxTraceDepth = 8;
@@ -826,7 +866,7 @@ struct Locator::Impl {
     Tree tree = treeOf(commit);
     auto file = tree ? fileAt(tree.get(), path) : std::nullopt;
     if (!file) return std::nullopt;
-    auto lines = splitLines(file->second);
+    auto lines = splitLines(file->text);
     if (start == 0 || end > lines.size() || start > end) return std::nullopt;
     return joined(lines, start - 1, end);
   }
@@ -871,7 +911,8 @@ struct Locator::Impl {
       if (step.status == Status::Changed) edited = true;
       auto content = fileAt(currentTree.get(), step.path);
       if (!content) return std::nullopt;
-      auto next = record(step.path, toHex(id), content->second, step.startLine, step.endLine);
+      auto next = recordWithBlob(step.path, toHex(id), content->text, step.startLine, step.endLine,
+                                 toHex(content->id));
       if (!next) return std::nullopt;
       current = std::move(*next);
     }
@@ -909,8 +950,7 @@ struct Locator::Impl {
 
     Commit recorded = existingCommit(anchor.commit);
     Tree recordedTree = recorded ? treeOf(recorded.get()) : nullptr;
-    std::optional<std::string> oldContent;
-    if (recordedBlobId) oldContent = blobContent(*recordedBlobId);
+    BlobRef oldBlob = recordedBlobId ? blobContent(*recordedBlobId) : nullptr;
 
     // Where to look. Rename detection (pairwise similarity of every added
     // and deleted file) only when the path is gone.
@@ -939,18 +979,18 @@ struct Locator::Impl {
       return *changedFiles;
     };
 
-    if (oldContent && targetFile) {
-      if (recordedBlobId && git_oid_equal(&targetFile->first, &*recordedBlobId)) {
+    if (oldBlob && targetFile) {
+      if (recordedBlobId && git_oid_equal(&targetFile->id, &*recordedBlobId)) {
         Status status = path == anchor.path ? Status::Exact : Status::Moved;
         return carry({path, anchor.startLine, anchor.endLine, status, 1.0, how + "unchanged file"});
       }
-      if (isBinary(*oldContent) || isBinary(targetFile->second))
+      if (isBinary(textOf(oldBlob)) || isBinary(targetFile->text))
         return Location{anchor.path, anchor.startLine, anchor.endLine, Status::Orphaned, 0,
                         how + "binary file changed"};
-      auto hunks = diffHunks(*oldContent, targetFile->second);
+      auto hunks = diffHunks(oldBlob.get(), targetFile->blob.get());
       auto mapped = mapRange(hunks, anchor.startLine, anchor.endLine);
       if (mapped) {
-        auto newLines = splitLines(targetFile->second);
+        auto newLines = splitLines(targetFile->text);
         std::string now = joined(newLines, mapped->start - 1, mapped->end);
         if (!mapped->touched && now == anchor.text) {
           Status status = path == anchor.path ? Status::Exact : Status::Moved;
@@ -989,14 +1029,14 @@ struct Locator::Impl {
         }
       if (!searching) return notCarried();
       const auto elsewhere =
-          linesFromElsewhere(hunks, splitLines(targetFile->second).size(), anchor.startLine, anchor.endLine);
+          linesFromElsewhere(hunks, splitLines(targetFile->text).size(), anchor.startLine, anchor.endLine);
       Location found = search(anchor, recordedTree.get(), targetTree.get(), path, expected, &elsewhere, changed, how);
       if (deleted && found.status == Status::Orphaned) found.how = how + "deleted";
       return found;
     }
     // No old blob to diff (made on unsaved text, or the object is gone):
     // by the text alone.
-    if (oldContent == std::nullopt && how.empty()) how = "text only, ";
+    if (!oldBlob && how.empty()) how = "text only, ";
     if (!searching) return notCarried();
     return search(anchor, recordedTree.get(), targetTree.get(), path, anchor.startLine, nullptr, changed, how);
   }
@@ -1014,8 +1054,8 @@ struct Locator::Impl {
     };
     // Not in this file at the commit (or the file is new): by text alone.
     if (atCommit.path != path || atCommit.status == Status::Orphaned || !file) return byText("not in this text");
-    if (text == file->second) return atCommit;
-    const std::vector<Hunk>& hunks = hunksTo(file->first, file->second, text);
+    if (text == file->text) return atCommit;
+    const std::vector<Hunk>& hunks = hunksTo(file->id, file->blob.get(), text);
     auto mapped = mapRange(hunks, atCommit.startLine, atCommit.endLine);
     if (!mapped) return byText("edited away in this text");
     Location out = atCommit;
@@ -1050,7 +1090,7 @@ std::optional<std::string> Locator::read(std::string_view commit, std::string_vi
   if (!tree) return std::nullopt;
   auto file = impl_->fileAt(tree.get(), std::string(path));
   if (!file) return std::nullopt;
-  return std::move(file->second);
+  return std::string(file->text);
 }
 
 Location Locator::follow(const Recorded& anchor, const Location& atCommit, std::string_view commit,
