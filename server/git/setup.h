@@ -2,8 +2,8 @@
 // initialized (never shut down: it stays in use until exit), and trusting
 // the object store's names on read, as git does. Objects are hashed when
 // they arrive (index-pack checks every fetched object, `git fsck` the rest);
-// libgit2's default re-hashes every object it reads, which was a third of
-// locating an anchor (SHA-1 of each whole blob) and ~5% of a cold index.
+// libgit2's default re-hashes every object it reads, which was a tenth of
+// locating anchors (SHA-1 of each whole blob) and ~5% of a cold index.
 // The store adds fsync of what it writes (event_log.cpp). Header-only,
 // like handles.h; include it only from .cpp files.
 #pragma once
