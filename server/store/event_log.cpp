@@ -11,6 +11,7 @@
 #include <ctime>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -120,16 +121,33 @@ uint64_t parseDigits(std::string_view s) {
   return v;
 }
 
+// `value` in decimal, zero-padded to `width` digits (snprintf's "%0*"
+// without its format parsing: indexing names every event it reads).
+void appendPadded(std::string& out, uint64_t value, size_t width) {
+  char digits[20];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  const size_t count = static_cast<size_t>(end - digits);
+  if (count < width) out.append(width - count, '0');
+  out.append(digits, count);
+}
+
 std::string bucketName(uint64_t bucket) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%06" PRIu64, bucket);
-  return buf;
+  std::string out;
+  appendPadded(out, bucket, kBucketDigits);
+  return out;
+}
+
+void appendEventName(std::string& out, uint64_t lamport, std::string_view eventId) {
+  appendPadded(out, lamport, 12);
+  out += '-';
+  out += eventId;
+  out += kEventSuffix;
 }
 
 std::string eventName(uint64_t lamport, std::string_view eventId) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%012" PRIu64 "-", lamport);
-  return std::string(buf) + std::string(eventId) + std::string(kEventSuffix);
+  std::string out;
+  appendEventName(out, lamport, eventId);
+  return out;
 }
 
 std::optional<uint64_t> parseBucketName(std::string_view name) {
@@ -529,8 +547,13 @@ std::optional<std::string> swapRefFile(
 }
 
 std::string eventPath(uint64_t lamport, std::string_view eventId) {
-  return std::string(kEventsDir) + "/" + bucketName(lamport / kLamportBucket) + "/" +
-         eventName(lamport, eventId);
+  std::string out(kEventsDir);
+  out.reserve(out.size() + 2 + kBucketDigits + 12 + eventId.size() + kEventSuffix.size() + 1);
+  out += '/';
+  appendPadded(out, lamport / kLamportBucket, kBucketDigits);
+  out += '/';
+  appendEventName(out, lamport, eventId);
+  return out;
 }
 
 EventLog::EventLog(git_repository* repo) : repo_(repo) { initLibgit2Once(); }

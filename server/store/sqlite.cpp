@@ -2,12 +2,19 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
+
 #include "server/log/log.h"
 #include "server/store/event_log.h"  // StoreError
 
 namespace tacit::store::sql {
 
 Database::Database(const std::string& path, int busyTimeoutMs) : path_(path) {
+  // Before SQLite's first use in the process: no memory statistics, which
+  // take a global mutex on every allocation (each connection is used by one
+  // thread only, hence NOMUTEX below; tacit never reads the statistics).
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   int rc = sqlite3_open_v2(path.c_str(), &db_,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
