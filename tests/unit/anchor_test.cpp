@@ -827,48 +827,14 @@ TEST_CASE("anchor: a note made on unsaved text is found once the code is committ
   CHECK_FOUND_CONFIDENCE(at);
 }
 
-// Ground truth: unknown targets are the only errors.
 // Ground truth: the block at a.cpp:21-25 moves 300 lines down in one commit (to 321-325) and
 // one of its lines is edited in the next. Across both commits the block is neither the same
 // text (so not found as moved) nor near where the diff expects it (so not found as edited):
 // only following the block through the commit that moved it finds it, Changed at 321-325.
-TEST_CASE("anchor: moved far, then edited: followed through the file's history", "[anchor]") {
-  History h;
-  Lines base;
-  base.add(filler("a", 1, 20)).add(kBlock).add(filler("a", 21, 340));
-  h.write("a.cpp", base.str());
-  const std::string c0 = h.commit("base");
-  const Recorded anchor = h.recordAt("a.cpp", c0, 21, 25);
-
-  Lines moved;
-  moved.add(filler("a", 1, 20)).add(filler("a", 21, 320));
-  const uint32_t start = moved.next();
-  moved.add(kBlock).add(filler("a", 321, 340));
-  h.write("a.cpp", moved.str());
-  const std::string c1 = h.commit("move the block down");
-  REQUIRE(start == 321);
-
-  std::vector<std::string> edited = kBlock;
-  edited[2] = "  for (int v : values) sum = sum * 37 + v;\n";
-  Lines last;
-  last.add(filler("a", 1, 20)).add(filler("a", 21, 320)).add(edited).add(filler("a", 321, 340));
-  h.write("a.cpp", last.str());
-  const std::string c2 = h.commit("edit it");
-
-  Locator locator(h.repo());
-  const Location at = locator.locate(anchor, c2);
-  INFO(at.how);
-  CHECK_PLACE(at, "a.cpp", 321u, 325u);
-  CHECK(at.status == Status::Changed);
-  CHECK(at.confidence >= kFoundThreshold);
-  // Found across the commit that moved it (bisected), then by the diff.
-  CHECK(at.how.find("traced through commit " + c1.substr(0, 12)) != std::string::npos);
-}
-
-// Traces bisect the target's first-parent line (walked once per Locator);
-// an anchor made on a branch merged since is not on that line, and is
+// Traces bisect the target's first-parent line (walked once per Locator); an anchor made on a
+// branch merged since (a line added at the end, on the branch) is not on that line, and is
 // traced along the line from where its branch left it.
-TEST_CASE("anchor: moved far, then edited, from main and from a merged branch", "[anchor]") {
+TEST_CASE("anchor: moved far, then edited: traced through the move, from main and from a merged branch", "[anchor]") {
   History h;
   Lines base;
   base.add(filler("a", 1, 20)).add(kBlock).add(filler("a", 21, 340));
@@ -905,10 +871,12 @@ TEST_CASE("anchor: moved far, then edited, from main and from a merged branch", 
     CHECK_PLACE(at, "a.cpp", 321u, 325u);
     CHECK(at.status == Status::Changed);
     CHECK(at.confidence >= kFoundThreshold);
+    // Found across the commit that moved it (bisected), then by the diff.
     CHECK(at.how.find("traced through commit " + m1.substr(0, 12)) != std::string::npos);
   }
 }
 
+// Ground truth: unknown targets are the only errors.
 TEST_CASE("anchor: locate at an unknown target throws AnchorError", "[anchor]") {
   History h;
   h.write("a.cpp", baseFile());
