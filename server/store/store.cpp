@@ -88,8 +88,7 @@ std::unique_ptr<Store> Store::open(const std::string& path, Access access) {
       store->temporaryDir_ = indexDir = makeTemporaryDir();
       TACIT_LOG(Debug) << tacitDir << " cannot be written: indexing into " << indexDir;
     }
-    store->index_ = std::make_unique<Index>(indexDir + "/index.sqlite", kDefaultFreshBudgetBytes,
-                                            [&](Index& index) { store->refresh(index); });
+    store->indexPath_ = indexDir + "/index.sqlite";
     return store;
   }
   if (ec) throw StoreError("cannot create " + tacitDir + ": " + ec.message());
@@ -106,8 +105,7 @@ std::unique_ptr<Store> Store::open(const std::string& path, Access access) {
   }
 
   store->privateLog_ = std::make_unique<EventLog>(store->private_);
-  store->index_ = std::make_unique<Index>(tacitDir + "/index.sqlite", kDefaultFreshBudgetBytes,
-                                          [&](Index& index) { store->refresh(index); });
+  store->indexPath_ = tacitDir + "/index.sqlite";
   return store;
 }
 
@@ -216,7 +214,14 @@ EventLog& Store::log(std::string_view source) {
   return *privateLog_;
 }
 
-Index::RefreshStats Store::refresh() { return refresh(*index_); }
+Index& Store::index() {
+  std::call_once(indexOpened_, [this] {
+    index_ = std::make_unique<Index>(indexPath_, kDefaultFreshBudgetBytes, [this](Index& index) { refresh(index); });
+  });
+  return *index_;
+}
+
+Index::RefreshStats Store::refresh() { return refresh(index()); }
 
 Index::RefreshStats Store::refresh(Index& index) {
   auto warn = [](const std::string& message) { TACIT_LOG(Warn) << message; };
@@ -240,7 +245,7 @@ std::vector<std::string> Store::appendAll(std::string_view source, std::vector<D
   Author me = identity();
   std::string replicaId = replica();
   refresh();  // the clock must be after everything this clone knows
-  uint64_t known = index_->maxLamport();
+  uint64_t known = index().maxLamport();
   const int64_t now = nowMillis();
   std::vector<Event> events;
   std::vector<std::string> ids;
@@ -302,7 +307,7 @@ std::vector<std::string> Store::write(const std::optional<NewThread>& created, c
     if (!created->id.empty() && !isId(created->id))
       throw StoreError("not a thread id: " + created->id.substr(0, 80));
     std::string id = created->id.empty() ? newId() : created->id;
-    if (index_->get(id)) throw StoreError("the id " + id + " is already in use");
+    if (index().get(id)) throw StoreError("the id " + id + " is already in use");
     checkNewThread(created->kind, created->body);
     sameLog(id, created->isPrivate);
     drafts.push_back({EventType::Created, id, createdPayload(*created), true});
@@ -316,7 +321,7 @@ std::vector<std::string> Store::write(const std::optional<NewThread>& created, c
       drafts.push_back({a.type, a.thread, a.payload, false});
       continue;
     }
-    auto thread = index_->get(a.thread);
+    auto thread = index().get(a.thread);
     if (!thread) throw StoreError("unknown id " + a.thread);
     checkEvent(*thread, a.type, a.payload);
     sameLog(a.thread, thread->isPrivate);
@@ -338,7 +343,7 @@ json Store::questionContext(const Anchor& anchor) const {
 }
 
 std::string Store::addEvent(const std::string& threadId, EventType type, json payload) {
-  auto thread = index_->get(threadId);
+  auto thread = index().get(threadId);
   if (!thread) throw StoreError("unknown id " + threadId);
   checkEvent(*thread, type, payload);
   return append(thread->isPrivate ? "private" : "shared", type, threadId, std::move(payload), false);

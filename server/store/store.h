@@ -7,6 +7,7 @@
 #include <array>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,7 +49,11 @@ class Store {
 
   // Brings the index up to date with both logs; warnings go to the log.
   Index::RefreshStats refresh();
-  Index& index() { return *index_; }
+  // The index, opened on first use (and then, when new, built from both
+  // logs): a command that fetches first, such as `tacit report --fetch`,
+  // builds it with what it fetched, and nothing is indexed before the
+  // command's arguments are checked.
+  Index& index();
 
   struct NewThread {
     ThreadKind kind = ThreadKind::Note;
@@ -116,6 +121,8 @@ class Store {
   git_repository* private_ = nullptr;
   std::unique_ptr<EventLog> shared_;
   std::unique_ptr<EventLog> privateLog_;
+  std::string indexPath_;
+  std::once_flag indexOpened_;  // a failed open (it throws) is tried again at the next use
   std::unique_ptr<Index> index_;
   std::string workdir_, gitdir_;
   std::string replica_;
