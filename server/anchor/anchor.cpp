@@ -539,7 +539,6 @@ struct Locator::Impl {
   BlobRef blobContent(const git_oid& oid) {
     const std::string key(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ);
     if (auto it = blobs.find(key); it != blobs.end()) return it->second;
-    if (!git_odb_exists(odb.get(), &oid)) return nullptr;
     git_blob* raw = nullptr;
     if (git_blob_lookup(&raw, repo, &oid) < 0) return nullptr;
     BlobRef blob(raw, git_blob_free);

@@ -119,7 +119,8 @@ MISSING=$(comm -23 "$WORK/acked.sorted" "$WORK/before.ids")
 git fsck --strict --no-progress --no-dangling >"$WORK/fsck.out" 2>&1 || problem "git fsck --strict failed: $(head -n 5 "$WORK/fsck.out")"
 grep -Ev '^(notice|Checking)' "$WORK/fsck.out" >"$WORK/fsck.bad" && problem "git fsck --strict reported: $(head -n 5 "$WORK/fsck.bad")"
 
-rm -f .git/tacit/index.sqlite .git/tacit/index.sqlite-wal .git/tacit/index.sqlite-shm .git/tacit/index.sqlite-journal
+drop_index() { rm -f .git/tacit/index.sqlite .git/tacit/index.sqlite-wal .git/tacit/index.sqlite-shm .git/tacit/index.sqlite-journal; }
+drop_index
 "$TACIT" list --json >"$WORK/after.json" 2>"$WORK/err" || fail "tacit list --json after deleting the index failed: $(cat "$WORK/err")"
 jq -r '.[].id' "$WORK/after.json" | sort >"$WORK/after.ids"
 cmp -s "$WORK/before.ids" "$WORK/after.ids" ||
@@ -129,7 +130,6 @@ cmp -s "$WORK/before.json" "$WORK/after.json" || problem "the rebuilt index's ta
 # A first build killed part way (it writes with a rollback journal, then
 # switches to WAL): whatever the kill left, the next command lists the same
 # bytes, and the file is in WAL mode again.
-drop_index() { rm -f .git/tacit/index.sqlite .git/tacit/index.sqlite-wal .git/tacit/index.sqlite-shm .git/tacit/index.sqlite-journal; }
 T0=$(now_us)
 for i in 1 2 3; do drop_index; "$TACIT" list --json >/dev/null; done
 BUILD_MS=$(( ($(now_us) - T0) / 3000 ))
