@@ -573,6 +573,20 @@ struct Locator::Impl {
   }
   static constexpr size_t kMaxDiffs = 64;
   std::unordered_map<std::string, TextDiff> diffs;
+
+  // The diff between two blobs, remembered for the last few hundred pairs:
+  // a thread whose lines the diff does not carry is probed again after its
+  // history is traced, and the probes of a trace meet the same pairs.
+  std::vector<Hunk> hunksBetween(const git_oid& oldId, const git_blob* old, const git_oid& newId,
+                                 const git_blob* now) {
+    std::string key(reinterpret_cast<const char*>(oldId.id), GIT_OID_RAWSZ);
+    key.append(reinterpret_cast<const char*>(newId.id), GIT_OID_RAWSZ);
+    if (auto it = blobDiffs.find(key); it != blobDiffs.end()) return it->second;
+    if (blobDiffs.size() >= kMaxBlobDiffs) blobDiffs.clear();
+    return blobDiffs.emplace(std::move(key), diffHunks(old, now)).first->second;
+  }
+  static constexpr size_t kMaxBlobDiffs = 256;
+  std::unordered_map<std::string, std::vector<Hunk>> blobDiffs;
   std::unordered_map<std::string, BlobRef> blobs;
   size_t blobBytes = 0;
 
@@ -678,7 +692,8 @@ struct Locator::Impl {
       auto c = searchFile(anchor, quote, quoteTokens, other, lines, 0);
       if (c.empty()) continue;
       if (auto before = recorded ? fileAt(recorded, other) : std::nullopt; before && !isBinary(before->text)) {
-        const auto old = linesFromElsewhere(diffHunks(before->blob.get(), file->blob.get()), lines.size(), 1, 0);
+        const auto old = linesFromElsewhere(hunksBetween(before->id, before->blob.get(), file->id, file->blob.get()),
+                                            lines.size(), 1, 0);
         c = searchFile(anchor, quote, quoteTokens, other, lines, 0, &old);
       }
       candidates.insert(candidates.end(), c.begin(), c.end());
@@ -700,13 +715,15 @@ struct Locator::Impl {
 
   Location locateAt(const Recorded& anchor, const git_commit* target, int depth) {
     bool carried = false;
-    Location direct = locateDirect(anchor, target, true, &carried);
-    if (carried) return direct;
-    // Searched for, or not found. Across many commits one diff cannot tell
-    // a block moved from one deleted next to look-alike code, nor follow a
+    Location probe = locateDirect(anchor, target, false, &carried);
+    if (carried) return probe;
+    // Not carried by the diff. Across many commits one diff cannot tell a
+    // block moved from one deleted next to look-alike code, nor follow a
     // block moved and then edited; the commit where the lines left can.
+    // Its answer stands; only without one is the target searched.
     if (depth < kMaxTraceDepth)
       if (auto traced = trace(anchor, target, depth)) return *traced;
+    Location direct = locateDirect(anchor, target);
     if (direct.status != Status::Orphaned) return direct;
     if (auto stepped = stepwise(anchor, target)) return *stepped;
     return direct;
@@ -819,17 +836,36 @@ struct Locator::Impl {
     };
     ptrdiff_t lo = -1, hi = static_cast<ptrdiff_t>(commits->size()) - 1;  // carried at lo, not at hi
     std::optional<Location> atLo;
+    // The file's blob at lo and at hi: a probe that finds one of them has
+    // the answer already (a probe's answer depends only on that blob).
+    std::optional<git_oid> loBlob = committed, hiBlob;
+    if (Tree t = treeOf(target)) hiBlob = blobIdAt(t.get(), anchor.path);
+    const auto same = [](const std::optional<git_oid>& a, const std::optional<git_oid>& b) {
+      return a && b && git_oid_equal(&*a, &*b);
+    };
     while (hi - lo > 1) {
       const ptrdiff_t mid = lo + (hi - lo) / 2;
       Commit c = commitAt(mid);
       if (!c) return std::nullopt;
+      Tree midTree = treeOf(c.get());
+      const auto midBlob = midTree ? blobIdAt(midTree.get(), anchor.path) : std::nullopt;
+      if (lo >= 0 && same(midBlob, loBlob)) {
+        lo = mid;
+        continue;
+      }
+      if (same(midBlob, hiBlob)) {
+        hi = mid;
+        continue;
+      }
       bool carried = false;
       Location at = locateDirect(anchor, c.get(), false, &carried);
       if (carried) {
         lo = mid;
+        loBlob = midBlob;
         atLo = std::move(at);
       } else {
         hi = mid;
+        hiBlob = midBlob;
       }
     }
     std::optional<Recorded> before = atLo ? recordAt((*commits)[static_cast<size_t>(lo)], *atLo) : anchor;
@@ -986,7 +1022,7 @@ struct Locator::Impl {
       if (isBinary(textOf(oldBlob)) || isBinary(targetFile->text))
         return Location{anchor.path, anchor.startLine, anchor.endLine, Status::Orphaned, 0,
                         how + "binary file changed"};
-      auto hunks = diffHunks(oldBlob.get(), targetFile->blob.get());
+      const auto hunks = hunksBetween(*recordedBlobId, oldBlob.get(), targetFile->id, targetFile->blob.get());
       auto mapped = mapRange(hunks, anchor.startLine, anchor.endLine);
       if (mapped) {
         auto newLines = splitLines(targetFile->text);

@@ -54,7 +54,8 @@
 // the machine).
 //
 // Usage: tacit-bench-anchor [--commits N=5000] [--files F=20] [--anchors A=1000] [--git-sample S=40]
-//                           [--seed X=1] [--keep 1]
+//                           [--seed X=1] [--keep 1] [--answers FILE]
+// --answers writes every anchor's answer, a line each, to compare two builds.
 #include <git2.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -394,10 +395,15 @@ void judge(Anchor& a, const std::unordered_map<uint32_t, Where>& head) {
   a.truth = Truth::Changed;
 }
 
-size_t flag(int argc, char** argv, const char* name, size_t fallback) {
+const char* option(int argc, char** argv, const char* name) {
   for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], name) == 0) return std::strtoull(argv[i + 1], nullptr, 10);
-  return fallback;
+    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
+  return nullptr;
+}
+
+size_t flag(int argc, char** argv, const char* name, size_t fallback) {
+  const char* value = option(argc, argv, name);
+  return value ? std::strtoull(value, nullptr, 10) : fallback;
 }
 
 std::string readBlob(git_repository* repo, const std::string& spec, std::string* id = nullptr) {
@@ -874,6 +880,12 @@ int main(int argc, char** argv) {
     if (shown++ < 5) std::printf("  same text elsewhere: %s\n", m.c_str());
   for (size_t i = 0, e = 0; i < anchors.size() && e < 3; ++i)
     if (!errors[i].empty()) std::printf("  error: anchor %zu: %s\n", i, errors[i].c_str()), ++e;
+
+  if (const char* answers = option(argc, argv, "--answers")) {
+    std::ofstream out(answers);
+    for (size_t i = 0; i < anchors.size(); ++i)
+      out << i << ' ' << (errors[i].empty() ? describe(got[i]) : "error: " + errors[i]) << '\n';
+  }
 
   std::printf(
       "\ngoals: >= 100x faster than git log -L per anchor (cold), >= 99%% agreement with git where it "
