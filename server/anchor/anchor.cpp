@@ -707,10 +707,14 @@ struct Locator::Impl {
                     how + "not found; last seen here"};
   }
 
+  Commit targetOf(std::string_view spec) {
+    Commit target = commitOf(spec);
+    if (!target) throw AnchorError("unknown revision " + std::string(spec));
+    return target;
+  }
+
   Location locate(const Recorded& anchor, std::string_view targetSpec) {
-    Commit target = commitOf(targetSpec);
-    if (!target) throw AnchorError("unknown revision " + std::string(targetSpec));
-    return locateAt(anchor, target.get(), 0);
+    return locateAt(anchor, targetOf(targetSpec).get(), 0);
   }
 
   Location locateAt(const Recorded& anchor, const git_commit* target, int depth) {
@@ -1113,6 +1117,17 @@ Locator::Locator(git_repository* repo) : impl_(std::make_unique<Impl>(repo)) { g
 Locator::~Locator() = default;
 
 Location Locator::locate(const Recorded& anchor, std::string_view commit) { return impl_->locate(anchor, commit); }
+
+std::vector<Location> Locator::locateAll(std::span<const Recorded> anchors, std::string_view commit) {
+  Commit target = impl_->targetOf(commit);
+  std::vector<size_t> order(anchors.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return anchors[a].path < anchors[b].path; });
+  std::vector<Location> out(anchors.size());
+  for (size_t i : order) out[i] = impl_->locateAt(anchors[i], target.get(), 0);
+  return out;
+}
 
 Location Locator::locateInText(const Recorded& anchor, std::string_view commit, std::string_view path,
                                std::string_view text) {

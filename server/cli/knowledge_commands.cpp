@@ -127,6 +127,10 @@ class Placer {
   anchor::Location operator()(const store::Thread& t) {
     return commit_.empty() ? locations_.inWorkTree(t) : locations_.atCommit(t, commit_);
   }
+  // Many threads to place: those never located are located at once.
+  void prepare(const std::vector<store::Thread>& threads) {
+    locations_.prepare(threads, commit_.empty() ? locations_.head() : commit_);
+  }
 
  private:
   store::Locations locations_;
@@ -372,8 +376,10 @@ KnowledgeCommands::KnowledgeCommands(CLI::App& app) : state_(new State()) {
     if (!st.state.empty()) filter.state = store::parseThreadState(st.state);
     if (!st.to.empty()) filter.assignee = st.to == "me" ? s->identity().email : st.to;
     Placer place(*s, st.rev);
+    const std::vector<store::Thread> threads = s->index().list(filter);
+    place.prepare(threads);
     json out = json::array();
-    for (const auto& t : s->index().list(filter)) {
+    for (const auto& t : threads) {
       anchor::Location at = place(t);
       if (path && at.path != *path) continue;
       if (st.asJson) out.push_back(store::locatedJson(t, at));

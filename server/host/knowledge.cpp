@@ -98,7 +98,9 @@ std::vector<Knowledge::Located> Knowledge::threadsIn(const std::string& uri, con
     store::Locations locations(s);
     std::vector<anchor::LiveDocument::Entry> entries;
     doc.threads.clear();
-    for (const auto& t : s.index().list({})) {
+    const std::vector<store::Thread> threads = s.index().list({});
+    locations.prepare(threads, locations.head());
+    for (const auto& t : threads) {
       anchor::Location at = locations.inText(t, path, text);
       if (at.path != path || at.startLine == 0) continue;
       doc.threads.push_back({t.id, std::string(store::toString(t.kind)), std::string(store::toString(t.state)),

@@ -187,9 +187,14 @@ Report build(store::Store& store, const Options& options) {
   // waiting-time statistics are over questions too).
   store::ThreadFilter filter;
   if (options.kinds.size() == 1 && options.kinds[0] == ThreadKind::Question) filter.kind = ThreadKind::Question;
-  for (const auto& t : store.index().list(filter)) {
+  const auto ageOf = [&](const store::Thread& t) {
+    return std::max<int64_t>(0, report.generatedAt - t.createdAt);  // a clock ahead is not negative
+  };
+  // The threads reported on, then located all at once (file by file), then judged.
+  std::vector<store::Thread> reported;
+  for (auto& t : store.index().list(filter)) {
     if (t.isPrivate || t.deleted) continue;
-    const int64_t age = std::max<int64_t>(0, report.generatedAt - t.createdAt);  // a clock ahead is not negative
+    const int64_t age = ageOf(t);
     const bool question = t.kind == ThreadKind::Question;
     if (question && (options.to.empty() || std::count(t.assignees.begin(), t.assignees.end(), options.to)) &&
         age <= options.windowMillis) {
@@ -198,13 +203,17 @@ Report build(store::Store& store, const Options& options) {
       if (auto a = timeToAnswer(t)) answers.push_back(*a);
     }
     if (!kindWanted(options, t.kind)) continue;
-    const bool hasAnswer = answered(t);
-    if (options.state == StateFilter::Unanswered && (t.state == ThreadState::Resolved || (question && hasAnswer)))
+    if (options.state == StateFilter::Unanswered && (t.state == ThreadState::Resolved || (question && answered(t))))
       continue;
     if (options.state == StateFilter::Open && t.state == ThreadState::Resolved) continue;
     if (!options.to.empty() && !std::count(t.assignees.begin(), t.assignees.end(), options.to)) continue;
     if (options.olderThanMillis && age < *options.olderThanMillis) continue;
-
+    reported.push_back(std::move(t));
+  }
+  if (!report.head.empty()) locations.prepare(reported, report.head);
+  for (const auto& t : reported) {
+    const int64_t age = ageOf(t);
+    const bool hasAnswer = answered(t);
     Finding f;
     f.thread = t;
     f.ageMillis = age;

@@ -100,6 +100,9 @@ anchor::Location Locations::atCommit(const Thread& thread, const std::string& co
   if (++askedAt_ == 2)  // many threads at one commit, likely: read the cache's answers there at once
     for (auto& [id, c] : store_.index().cachedLocationsAt(commit)) prefetched_.emplace(id + '\n' + c.anchor, std::move(c));
   if (auto it = prefetched_.find(thread.id + '\n' + key); it != prefetched_.end()) return fromCache(it->second);
+  if (auto it = pendingOf_.find(thread.id); it != pendingOf_.end())  // located here already (prepare)
+    for (size_t i : it->second)
+      if (pending_[i].second.anchor == key && pending_[i].second.commit == commit) return fromCache(pending_[i].second);
   auto cached = store_.index().cachedLocations(thread.id, key);
   if (auto it = pendingOf_.find(thread.id); it != pendingOf_.end())
     for (size_t i : it->second)
@@ -158,6 +161,29 @@ anchor::Location Locations::atCommit(const Thread& thread, const std::string& co
   pendingOf_[thread.id].push_back(pending_.size());
   pending_.emplace_back(thread.id, toCache(key, commit, located));
   return located;
+}
+
+void Locations::prepare(const std::vector<Thread>& threads, const std::string& commit) {
+  if (commit.empty()) return;
+  std::vector<const Thread*> cold;
+  std::vector<anchor::Recorded> anchors;
+  std::vector<anchor::Location> located;
+  try {
+    for (const Thread& t : threads) {
+      if (unanchored(t) || pendingOf_.count(t.id) || !store_.index().cachedLocations(t.id, anchorKey(t.anchor)).empty())
+        continue;
+      cold.push_back(&t);
+      anchors.push_back(toRecorded(t.anchor));
+    }
+    if (cold.size() < 2) return;  // nothing to share
+    located = locator_.locateAll(anchors, commit);
+  } catch (const std::exception&) {
+    return;  // an optimisation only: atCommit locates each, saying why one fails
+  }
+  for (size_t i = 0; i < cold.size(); ++i) {
+    pendingOf_[cold[i]->id].push_back(pending_.size());
+    pending_.emplace_back(cold[i]->id, toCache(anchorKey(cold[i]->anchor), commit, located[i]));
+  }
 }
 
 anchor::Location Locations::inText(const Thread& thread, const std::string& path, const std::string& text) {

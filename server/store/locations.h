@@ -43,6 +43,15 @@ class Locations {
   // in another file at HEAD is returned as located there.
   anchor::Location inText(const Thread& thread, const std::string& path, const std::string& text);
 
+  // Locates at `commit` at once (anchor::Locator::locateAll, file by file)
+  // the threads with no answer cached for their anchor, so that atCommit,
+  // inWorkTree and inText then answer them from memory: a listing's threads
+  // meeting a new HEAD read each file's history once, not once per thread.
+  // Threads with a cached answer (at `commit` or an ancestor to start from)
+  // are left to atCommit. Nothing is prepared when anything fails: atCommit
+  // then says why for the thread it fails on.
+  void prepare(const std::vector<Thread>& threads, const std::string& commit);
+
   const std::string& head() const { return head_; }
 
   // New answers go to the cache in one transaction (one per answer would

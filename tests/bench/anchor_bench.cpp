@@ -26,8 +26,13 @@
 // ambiguous, not wrong), orphaned (a miss; acceptable for changed), or a wrong
 // place reported as found, which the engine promises never to give.
 //
-//   tacit, one Locator       every anchor through one Locator on one open
-//                            repository (libgit2's own caches warm up as it goes)
+//   tacit, all anchors       every anchor through one Locator on one open
+//                            repository, at once (Locator::locateAll, which
+//                            takes them file by file): no location cached, as
+//                            when a listing or a file's threads meet a new HEAD
+//   tacit, one at a time     the same, one locate() call per anchor in the
+//                            order they were made (the time by truth); the
+//                            answers must be locateAll's
 //   tacit, cold              each sampled anchor with a freshly opened repository
 //                            and a new Locator: nothing cached, like a git process
 //   git log -L               `git log -L S,E:PATH OLD..HEAD`, one process per
@@ -637,19 +642,39 @@ int main(int argc, char** argv) {
     std::printf("PROBLEM: anchor::record returned nothing for %zu anchors\n", recordFailures);
   std::fflush(stdout);
 
-  // ---- tacit: every anchor through one Locator.
+  // ---- tacit: every anchor through one Locator, all at once (locateAll,
+  // as a file's or a listing's threads are located), then one at a time in
+  // the order made (where the time goes, by truth; the answers must match).
   std::vector<Location> got(anchors.size());
   std::vector<std::string> errors(anchors.size());
-  double tacitAll = 0, byTruth[4] = {0, 0, 0, 0}, slowest[4] = {0, 0, 0, 0};
-  size_t located = 0;
+  double tacitAll = 0, tacitEach = 0, byTruth[4] = {0, 0, 0, 0}, slowest[4] = {0, 0, 0, 0};
+  size_t located = 0, batchDiffers = 0;
+  bool batchFailed = false;
+  {
+    std::vector<Recorded> recorded;
+    for (const Anchor& a : anchors)
+      if (a.recordedOk) recorded.push_back(a.recorded);
+    Locator locator(repo);
+    auto start = Clock::now();
+    try {
+      std::vector<Location> all = locator.locateAll(recorded, headSha);
+      for (size_t i = 0, k = 0; i < anchors.size(); ++i)
+        if (anchors[i].recordedOk) got[i] = std::move(all[k++]);
+    } catch (const std::exception& e) {
+      std::printf("PROBLEM: locateAll threw (the answers below are locate()'s): %s\n", e.what());
+      batchFailed = true;
+    }
+    tacitAll = since(start);
+  }
   {
     Locator locator(repo);
     auto start = Clock::now();
     for (size_t i = 0; i < anchors.size(); ++i) {
       if (!anchors[i].recordedOk) continue;
       auto one = Clock::now();
+      Location each;
       try {
-        got[i] = locator.locate(anchors[i].recorded, headSha);
+        each = locator.locate(anchors[i].recorded, headSha);
         ++located;
       } catch (const std::exception& e) {
         errors[i] = e.what();
@@ -657,8 +682,10 @@ int main(int argc, char** argv) {
       const double seconds = since(one);
       byTruth[int(anchors[i].truth)] += seconds;
       slowest[int(anchors[i].truth)] = std::max(slowest[int(anchors[i].truth)], seconds);
+      if (batchFailed) got[i] = each;
+      else if (errors[i].empty() && !(each == got[i])) ++batchDiffers;
     }
-    tacitAll = since(start);
+    tacitEach = since(start);
   }
 
   // ---- The sample: tacit cold, git blame --reverse, git log -L.
@@ -807,7 +834,7 @@ int main(int argc, char** argv) {
 
   // ---- Report.
   const double n = double(std::max<size_t>(located, 1)), s = double(std::max<size_t>(sample.size(), 1));
-  const double logPer = gitLog / s, blamePer = gitBlame / s, allPer = tacitAll / n;
+  const double logPer = gitLog / s, blamePer = gitBlame / s, allPer = tacitAll / n, eachPer = tacitEach / n;
   const double coldPer = tacitCold / double(std::max<size_t>(coldRuns, 1));
   std::printf("\n%-44s %12s %10s %10s\n", "measure (per anchor)", "seconds", "ratio", "speedup");
   auto row = [&](const char* name, double seconds) {
@@ -821,7 +848,11 @@ int main(int argc, char** argv) {
     row("git blame --reverse OLD..HEAD", blamePer);
   }
   if (coldRuns) row("tacit locate, cold (new repo + Locator)", coldPer);
-  if (located) row("tacit locate, all anchors, one Locator", allPer);
+  if (located) {
+    row("tacit locate, all anchors, one Locator", allPer);
+    row("tacit locate, one at a time, one Locator", eachPer);
+  }
+  if (batchDiffers) std::printf("PROBLEM: locateAll and locate disagree on %zu anchors\n", batchDiffers);
   // Where tacit's time goes: anchors a diff maps cost less than those that need a search.
   std::printf("tacit per anchor by truth, mean / slowest ms:");
   for (int t = 0; t < 4; ++t)
@@ -829,8 +860,9 @@ int main(int argc, char** argv) {
                 truthCount[t] ? 1e3 * byTruth[t] / double(truthCount[t]) : 0.0, 1e3 * slowest[t],
                 t < 3 ? ";" : "\n");
   std::printf(
-      "git sample: %zu anchors, spread evenly; tacit located %zu of %zu anchors (%zu errors) in %.2f s\n",
-      sample.size(), located, anchors.size(), anchors.size() - located, tacitAll);
+      "git sample: %zu anchors, spread evenly; tacit located %zu of %zu anchors (%zu errors) in %.2f s at once, "
+      "%.2f s one at a time\n",
+      sample.size(), located, anchors.size(), anchors.size() - located, tacitAll, tacitEach);
 
   // Where git follows every line of a range, its answer is the span of those
   // lines: the range itself (intact) or stretched by lines inserted inside it.

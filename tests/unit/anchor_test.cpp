@@ -876,6 +876,38 @@ TEST_CASE("anchor: moved far, then edited: traced through the move, from main an
   }
 }
 
+// Ground truth: a.cpp gains 2 lines at the top (its block 21-25 → 23-27, Exact; its lines 2-3
+// stay, Exact); b.cpp loses its lines 20-22 (→ Orphaned there) and keeps 5-6 (Exact). Asked
+// for b, a, b, a, locateAll answers in that order, and as locate() does one by one.
+TEST_CASE("anchor: locateAll answers as locate does, in the order given", "[anchor]") {
+  History h;
+  h.write("a.cpp", baseFile());
+  h.write("b.cpp", Lines().add(filler("b", 1, 30)).str());
+  const std::string c0 = h.commit("base");
+  const std::vector<Recorded> anchors = {h.recordAt("b.cpp", c0, 5, 6), h.recordAt("a.cpp", c0, kBaseStart, kBaseEnd),
+                                         h.recordAt("b.cpp", c0, 20, 22), h.recordAt("a.cpp", c0, 2, 3)};
+  h.write("a.cpp", Lines().add("// one\n").add("// two\n").add(filler("a", 1, 20)).add(kBlock).add(filler("a", 21, 40)).str());
+  h.write("b.cpp", Lines().add(filler("b", 1, 19)).add(filler("b", 23, 30)).str());
+  const std::string c1 = h.commit("two lines on top of a, three out of b");
+
+  const std::vector<Location> all = Locator(h.repo()).locateAll(anchors, c1);
+  REQUIRE(all.size() == anchors.size());
+  CHECK_PLACE(all[0], "b.cpp", 5u, 6u);
+  CHECK(all[0].status == Status::Exact);
+  CHECK_PLACE(all[1], "a.cpp", 23u, 27u);
+  CHECK(all[1].status == Status::Exact);
+  CHECK(all[2].path == "b.cpp");
+  CHECK(all[2].status == Status::Orphaned);
+  CHECK_PLACE(all[3], "a.cpp", 4u, 5u);
+  CHECK(all[3].status == Status::Exact);
+  for (size_t i = 0; i < anchors.size(); ++i) {
+    INFO("anchor " << i);
+    CHECK(all[i] == Locator(h.repo()).locate(anchors[i], c1));
+  }
+  CHECK(Locator(h.repo()).locateAll({}, c1).empty());
+  CHECK_THROWS_AS(Locator(h.repo()).locateAll(anchors, "no-such-branch"), AnchorError);
+}
+
 // Ground truth: unknown targets are the only errors.
 TEST_CASE("anchor: locate at an unknown target throws AnchorError", "[anchor]") {
   History h;

@@ -110,6 +110,53 @@ TEST_CASE("a thread deleted from the code is orphaned where it was last seen", "
   CHECK(gone.confidence < anchor::kFoundThreshold);
 }
 
+// Ground truth: a.cpp gains two lines at the top (10-12 → 12-14, 30-31 → 32-33, Exact);
+// b.cpp loses its lines 20-22 (→ Orphaned) and keeps 5-6 (Exact).
+TEST_CASE("threads never located are prepared at once, with the answers atCommit gives", "[store][locations]") {
+  Repo repo;
+  repo.write("a.cpp", numbered(1, 40));
+  repo.write("b.cpp", numbered(101, 130));
+  const std::string c1 = repo.commit("one");
+  auto s = Store::open(repo.dir());
+  std::vector<std::string> ids;
+  const std::pair<const char*, std::pair<uint32_t, uint32_t>> places[] = {
+      {"a.cpp", {10, 12}}, {"b.cpp", {5, 6}}, {"a.cpp", {30, 31}}, {"b.cpp", {20, 22}}};
+  for (const auto& [path, lines] : places) {
+    Store::NewThread t;
+    t.body = "about " + std::string(path);
+    const std::string content = std::string(path) == "a.cpp" ? numbered(1, 40) : numbered(101, 130);
+    t.anchor = fromRecorded(*anchor::record(path, c1, content, lines.first, lines.second));
+    ids.push_back(s->createThread(t));
+  }
+  repo.write("a.cpp", "// one\n// two\n" + numbered(1, 40));
+  repo.write("b.cpp", numbered(101, 119) + numbered(123, 130));
+  const std::string c2 = repo.commit("two");
+  s->refresh();
+  std::vector<Thread> threads;
+  for (const auto& id : ids) threads.push_back(*s->index().get(id));
+
+  // What the anchor engine says of each, one by one.
+  std::vector<anchor::Location> expected;
+  for (const auto& t : threads) expected.push_back(anchor::Locator(s->repository()).locate(toRecorded(t.anchor), c2));
+  CHECK(expected[0].startLine == 12);
+  CHECK(expected[0].status == anchor::Status::Exact);
+  CHECK(expected[1].startLine == 5);
+  CHECK(expected[2].startLine == 32);
+  CHECK(expected[3].status == anchor::Status::Orphaned);
+
+  {
+    Locations locations(*s);
+    locations.prepare(threads, c2);
+  }
+  // Prepared alone, never asked about: all four were located and cached.
+  CHECK(s->index().cachedLocationsAt(c2).size() == threads.size());
+  Locations locations(*s);
+  for (size_t i = 0; i < threads.size(); ++i) {
+    INFO("thread " << i);
+    CHECK(locations.atCommit(threads[i], c2) == expected[i]);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("the refs watcher tells another process's writes from our own", "[store]") {
