@@ -87,6 +87,7 @@ void Locations::flush() {
   store_.index().cacheLocations(pending_);
   pending_.clear();
   pendingOf_.clear();
+  queried_.clear();  // the cache has more now
 }
 
 anchor::Location Locations::atCommit(const Thread& thread, const std::string& commit) {
@@ -97,13 +98,19 @@ anchor::Location Locations::atCommit(const Thread& thread, const std::string& co
     askedAt_ = 0;
     prefetched_.clear();
   }
-  if (++askedAt_ == 2)  // many threads at one commit, likely: read the cache's answers there at once
-    for (auto& [id, c] : store_.index().cachedLocationsAt(commit)) prefetched_.emplace(id + '\n' + c.anchor, std::move(c));
-  if (auto it = prefetched_.find(thread.id + '\n' + key); it != prefetched_.end()) return fromCache(it->second);
+  if (++askedAt_ == 2) prefetch(commit);  // many threads at one commit, likely
+  const std::string both = thread.id + '\n' + key;
+  if (auto it = prefetched_.find(both); it != prefetched_.end()) return fromCache(it->second);
   if (auto it = pendingOf_.find(thread.id); it != pendingOf_.end())  // located here already (prepare)
     for (size_t i : it->second)
       if (pending_[i].second.anchor == key && pending_[i].second.commit == commit) return fromCache(pending_[i].second);
-  auto cached = store_.index().cachedLocations(thread.id, key);
+  std::vector<CachedLocation> cached;
+  if (auto it = queried_.find(both); it != queried_.end()) {
+    cached = std::move(it->second);
+    queried_.erase(it);
+  } else {
+    cached = store_.index().cachedLocations(thread.id, key);
+  }
   if (auto it = pendingOf_.find(thread.id); it != pendingOf_.end())
     for (size_t i : it->second)
       if (pending_[i].second.anchor == key) cached.push_back(pending_[i].second);
@@ -163,15 +170,33 @@ anchor::Location Locations::atCommit(const Thread& thread, const std::string& co
   return located;
 }
 
+void Locations::prefetch(const std::string& commit) {
+  for (auto& [id, c] : store_.index().cachedLocationsAt(commit)) prefetched_.emplace(id + '\n' + c.anchor, std::move(c));
+}
+
 void Locations::prepare(const std::vector<Thread>& threads, const std::string& commit) {
   if (commit.empty()) return;
   std::vector<const Thread*> cold;
   std::vector<anchor::Recorded> anchors;
   std::vector<anchor::Location> located;
   try {
+    // The answers cached at `commit`, read at once (and kept for atCommit);
+    // only a thread without one is looked up alone, for any other answer.
+    if (commit != prefetchedAt_ || askedAt_ < 2) {
+      prefetchedAt_ = commit;
+      askedAt_ = 2;
+      prefetched_.clear();
+      prefetch(commit);
+    }
     for (const Thread& t : threads) {
-      if (unanchored(t) || pendingOf_.count(t.id) || !store_.index().cachedLocations(t.id, anchorKey(t.anchor)).empty())
+      if (unanchored(t) || pendingOf_.count(t.id)) continue;
+      const std::string key = anchorKey(t.anchor);
+      const std::string both = t.id + '\n' + key;
+      if (prefetched_.count(both) || queried_.count(both)) continue;
+      if (auto rows = store_.index().cachedLocations(t.id, key); !rows.empty()) {
+        queried_.emplace(both, std::move(rows));
         continue;
+      }
       cold.push_back(&t);
       anchors.push_back(toRecorded(t.anchor));
     }
