@@ -147,8 +147,13 @@ TEST_CASE("threads never located are prepared at once, with the answers atCommit
   {
     Locations locations(*s);
     locations.prepare(threads, c2);
+    // Asked about right after: answered from what prepare found.
+    for (size_t i = 0; i < 2; ++i) {
+      INFO("thread " << i);
+      CHECK(locations.atCommit(threads[i], c2) == expected[i]);
+    }
   }
-  // Prepared alone, never asked about: all four were located and cached.
+  // The two never asked about were located and cached too.
   CHECK(s->index().cachedLocationsAt(c2).size() == threads.size());
   Locations locations(*s);
   for (size_t i = 0; i < threads.size(); ++i) {
