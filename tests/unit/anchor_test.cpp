@@ -876,6 +876,30 @@ TEST_CASE("anchor: moved far, then edited: traced through the move, from main an
   }
 }
 
+// Ground truth: 30 commits each add a line at the end of a.cpp; the 18th also deletes the block
+// (21-25) → Orphaned, and the trace names that commit (found by bisecting the 30).
+TEST_CASE("anchor: a block deleted among many commits is Orphaned, deleted in that commit", "[anchor]") {
+  History h;
+  h.write("a.cpp", baseFile());
+  const std::string c0 = h.commit("base");
+  const Recorded anchor = h.recordAt("a.cpp", c0, kBaseStart, kBaseEnd);
+  std::string deletedIn, last;
+  for (int i = 1; i <= 30; ++i) {
+    Lines file;
+    file.add(filler("a", 1, 20));
+    if (i < 18) file.add(kBlock);
+    file.add(filler("a", 21, 40)).add(filler("end", 1, i));
+    h.write("a.cpp", file.str());
+    last = h.commit("commit " + std::to_string(i));
+    if (i == 18) deletedIn = last;
+  }
+  const Location at = Locator(h.repo()).locate(anchor, last);
+  INFO(at.how);
+  CHECK(at.status == Status::Orphaned);
+  CHECK_PLACE(at, "a.cpp", 21u, 25u);
+  CHECK(at.how.find("deleted in commit " + deletedIn.substr(0, 12)) != std::string::npos);
+}
+
 // Ground truth: a.cpp gains 2 lines at the top (its block 21-25 → 23-27, Exact; its lines 2-3
 // stay, Exact); b.cpp loses its lines 20-22 (→ Orphaned there) and keeps 5-6 (Exact). Asked
 // for b, a, b, a, locateAll answers in that order, and as locate() does one by one.
