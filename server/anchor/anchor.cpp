@@ -92,6 +92,20 @@ double similarity(const Tokens& a, const Tokens& b) {
   return 2.0 * static_cast<double>(common) / static_cast<double>(a.size() + b.size());
 }
 
+// The bytes of lines [from, to) of `content` (0-based, as splitLines counts
+// them; clipped at its end), found without splitting all of it.
+std::string_view lineSpan(std::string_view content, size_t from, size_t to) {
+  size_t begin = 0, line = 0;
+  const auto next = [&](size_t at) {
+    const size_t nl = content.find('\n', at);
+    return nl == std::string_view::npos ? content.size() : nl + 1;
+  };
+  for (; line < from && begin < content.size(); ++line) begin = next(begin);
+  size_t end = begin;
+  for (; line < to && end < content.size(); ++line) end = next(end);
+  return content.substr(begin, end - begin);
+}
+
 std::string joined(const std::vector<std::string_view>& lines, size_t from, size_t to) {
   std::string out;
   for (size_t i = from; i < to && i < lines.size(); ++i) out += lines[i];
@@ -429,17 +443,21 @@ namespace {
 // record() for content whose blob id is known (empty: none).
 std::optional<Recorded> recordWithBlob(std::string_view path, std::string_view commit, std::string_view content,
                                        uint32_t startLine, uint32_t endLine, std::string blob) {
-  auto lines = splitLines(content);
-  if (startLine < 1 || endLine < startLine || endLine > lines.size()) return std::nullopt;
+  if (startLine < 1 || endLine < startLine) return std::nullopt;
+  // Only the lines wanted and their context are split.
+  const size_t from = startLine - 1 >= kContextLines ? startLine - 1 - kContextLines : 0;
+  const auto lines = splitLines(lineSpan(content, from, endLine + kContextLines));
+  const size_t first = startLine - 1 - from, last = endLine - from;  // the anchored ones, [first, last)
+  if (last > lines.size()) return std::nullopt;  // past the end of the file
   Recorded r;
   r.path = path;
   r.commit = commit;
   r.blob = std::move(blob);
   r.startLine = startLine;
   r.endLine = endLine;
-  r.text = joined(lines, startLine - 1, endLine);
-  r.before = joined(lines, startLine - 1 >= kContextLines ? startLine - 1 - kContextLines : 0, startLine - 1);
-  r.after = joined(lines, endLine, endLine + kContextLines);
+  r.text = joined(lines, first, last);
+  r.before = joined(lines, 0, first);
+  r.after = joined(lines, last, lines.size());
   return r;
 }
 
@@ -957,9 +975,10 @@ struct Locator::Impl {
     Tree tree = treeOf(commit);
     auto file = tree ? fileAt(tree.get(), path) : std::nullopt;
     if (!file) return std::nullopt;
-    auto lines = splitLines(file->text);
-    if (start == 0 || end > lines.size() || start > end) return std::nullopt;
-    return joined(lines, start - 1, end);
+    if (start == 0 || start > end) return std::nullopt;
+    const std::string_view span = lineSpan(file->text, start - 1, end);
+    if (lineCount(span) != end - start + 1) return std::nullopt;  // past the end of the file
+    return std::string(span);
   }
 
   // Stepping is bounded: at most kMaxWalk commits between the two (the
@@ -1081,14 +1100,14 @@ struct Locator::Impl {
       const auto hunks = hunksBetween(*recordedBlobId, oldBlob.get(), targetFile->id, targetFile->blob.get());
       auto mapped = mapRange(hunks, anchor.startLine, anchor.endLine);
       if (mapped) {
-        auto newLines = splitLines(targetFile->text);
-        std::string now = joined(newLines, mapped->start - 1, mapped->end);
+        const std::string_view now = lineSpan(targetFile->text, mapped->start - 1, mapped->end);
         if (!mapped->touched && now == anchor.text) {
           Status status = path == anchor.path ? Status::Exact : Status::Moved;
           return carry({path, mapped->start, mapped->end, status, 1.0, how + "diff"});
         }
         auto quote = splitLines(anchor.text);
-        double score = similarity(tokens(quote, 0, quote.size()), tokens(newLines, mapped->start - 1, mapped->end));
+        const auto nowLines = splitLines(now);
+        double score = similarity(tokens(quote, 0, quote.size()), tokens(nowLines, 0, nowLines.size()));
         if (score >= 0.999)  // re-indented or reformatted in place
           return carry({path, mapped->start, mapped->end, Status::Changed, score, how + "diff (whitespace only)"});
         // The diff keeps most of the anchored lines (those with words in
@@ -1107,7 +1126,7 @@ struct Locator::Impl {
                         std::max(kFoundThreshold, std::max(score, 0.5 + 0.5 * kept)), how + "diff (edited)"});
         }
         if (!searching) return notCarried();
-        const auto elsewhere = linesFromElsewhere(hunks, newLines.size(), anchor.startLine, anchor.endLine);
+        const auto elsewhere = linesFromElsewhere(hunks, lineCount(targetFile->text), anchor.startLine, anchor.endLine);
         return search(anchor, recordedTree.get(), targetTree.get(), path, mapped->start, &elsewhere, changed, how);
       }
       // The range was swallowed by a hunk: expected where that hunk lands.
@@ -1120,7 +1139,7 @@ struct Locator::Impl {
         }
       if (!searching) return notCarried();
       const auto elsewhere =
-          linesFromElsewhere(hunks, splitLines(targetFile->text).size(), anchor.startLine, anchor.endLine);
+          linesFromElsewhere(hunks, lineCount(targetFile->text), anchor.startLine, anchor.endLine);
       Location found = search(anchor, recordedTree.get(), targetTree.get(), path, expected, &elsewhere, changed, how);
       if (deleted && found.status == Status::Orphaned) found.how = how + "deleted";
       return found;
