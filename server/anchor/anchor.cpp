@@ -3,6 +3,7 @@
 #include <git2.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -866,8 +867,14 @@ struct Locator::Impl {
       }
       return byBlob.emplace(key, seenCount * 2 >= wanted.size()).first->second;
     };
+    // Each step splits at the commit between lo and hi whose distance from
+    // the target has the most trailing zero bits (still O(log n) steps):
+    // the anchors of one file then read the same commits' blobs first.
+    const uint64_t last = commits.size() - 1;
     while (hi - lo > 1) {
-      const ptrdiff_t mid = lo + (hi - lo) / 2;
+      const uint64_t nearest = last - static_cast<uint64_t>(hi) + 1, farthest = last - static_cast<uint64_t>(lo) - 1;
+      const uint64_t at = nearest == farthest ? nearest : farthest & ~((uint64_t{1} << (std::bit_width(nearest ^ farthest) - 1)) - 1);
+      const auto mid = static_cast<ptrdiff_t>(last - at);
       auto p = present(mid);
       if (!p) return std::nullopt;
       (*p ? lo : hi) = mid;
