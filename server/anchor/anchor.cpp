@@ -536,8 +536,12 @@ struct Locator::Impl {
   Commit existingCommit(std::string_view hex) {
     auto oid = parseOid(hex);
     if (!oid || !git_odb_exists(odb.get(), &*oid)) return nullptr;
+    return commitById(*oid);
+  }
+
+  Commit commitById(const git_oid& id) {
     git_commit* raw = nullptr;
-    if (git_commit_lookup(&raw, repo, &*oid) < 0) return nullptr;
+    if (git_commit_lookup(&raw, repo, &id) < 0) return nullptr;
     return Commit(raw);
   }
 
@@ -610,9 +614,9 @@ struct Locator::Impl {
   size_t blobBytes = 0;
 
   // The blob id of the file at `path` in `tree`, without reading it.
-  // Remembered per (tree, path): locating
-  // every thread at one commit asks for the same few files again and again,
-  // and each lookup walks the path's trees.
+  // Remembered per (tree, path): locating every thread at one commit asks
+  // for the same few files again and again, and each lookup walks the
+  // path's trees.
   std::optional<git_oid> blobIdAt(const git_tree* tree, const std::string& path) {
     std::string key(reinterpret_cast<const char*>(git_tree_id(tree)->id), GIT_OID_RAWSZ);
     key += path;
@@ -628,6 +632,12 @@ struct Locator::Impl {
   }
   static constexpr size_t kMaxBlobIds = 65'536;
   std::unordered_map<std::string, std::optional<git_oid>> blobIds;
+
+  // The same at a commit.
+  std::optional<git_oid> blobIdIn(const git_commit* commit, const std::string& path) {
+    Tree tree = treeOf(commit);
+    return tree ? blobIdAt(tree.get(), path) : std::nullopt;
+  }
 
   // The file at `path` in `tree`: its blob, held, and its bytes.
   struct File {
@@ -822,10 +832,8 @@ struct Locator::Impl {
 
   // The anchor as recorded at `commit`, at `place` (which must be found there).
   std::optional<Recorded> recordAt(const git_oid& commit, const Location& place) {
-    git_commit* raw = nullptr;
-    if (git_commit_lookup(&raw, repo, &commit) < 0) return std::nullopt;
-    Commit c(raw);
-    Tree tree = treeOf(c.get());
+    Commit c = commitById(commit);
+    Tree tree = c ? treeOf(c.get()) : nullptr;
     auto file = tree ? fileAt(tree.get(), place.path) : std::nullopt;
     if (!file) return std::nullopt;
     return recordWithBlob(place.path, toHex(commit), file->text, place.startLine, place.endLine, toHex(file->id));
@@ -843,11 +851,9 @@ struct Locator::Impl {
     if (wanted.empty()) return std::nullopt;
     std::unordered_map<std::string, bool> byBlob;  // raw blob id -> present
     const auto present = [&](ptrdiff_t i) -> std::optional<bool> {
-      git_commit* raw = nullptr;
-      if (git_commit_lookup(&raw, repo, &commits[static_cast<size_t>(i)]) < 0) return std::nullopt;
-      Commit c(raw);
-      Tree tree = treeOf(c.get());
-      const auto id = tree ? blobIdAt(tree.get(), anchor.path) : std::nullopt;
+      Commit c = commitById(commits[static_cast<size_t>(i)]);
+      if (!c) return std::nullopt;
+      const auto id = blobIdIn(c.get(), anchor.path);
       if (!id) return false;
       const std::string key(reinterpret_cast<const char*>(id->id), GIT_OID_RAWSZ);
       if (auto it = byBlob.find(key); it != byBlob.end()) return it->second;
@@ -897,23 +903,17 @@ struct Locator::Impl {
     // Only for lines that were committed where the anchor says: lines made
     // on unsaved or uncommitted text arrive in some later commit, and the
     // search at the target finds them.
-    Tree recordedTree = treeOf(recorded.get());
     const auto blobId = parseOid(anchor.blob);
-    const auto committed = recordedTree ? blobIdAt(recordedTree.get(), anchor.path) : std::nullopt;
+    const auto committed = blobIdIn(recorded.get(), anchor.path);
     if (!blobId || !committed || !git_oid_equal(&*blobId, &*committed)) return std::nullopt;
     auto commits = firstParents(recorded.get(), target, kMaxTraceCommits);
     if (!commits || commits->size() < 2) return std::nullopt;  // one commit: the direct answer is that step
-    auto commitAt = [&](ptrdiff_t i) -> Commit {
-      git_commit* raw = nullptr;
-      if (git_commit_lookup(&raw, repo, &(*commits)[static_cast<size_t>(i)]) < 0) return nullptr;
-      return Commit(raw);
-    };
+    auto commitAt = [&](ptrdiff_t i) { return commitById((*commits)[static_cast<size_t>(i)]); };
     ptrdiff_t lo = -1, hi = static_cast<ptrdiff_t>(commits->size()) - 1;  // carried at lo, not at hi
     std::optional<Location> atLo;
     // The file's blob at lo and at hi: a probe that finds one of them has
     // the answer already (a probe's answer depends only on that blob).
-    std::optional<git_oid> loBlob = committed, hiBlob;
-    if (Tree t = treeOf(target)) hiBlob = blobIdAt(t.get(), anchor.path);
+    std::optional<git_oid> loBlob = committed, hiBlob = blobIdIn(target, anchor.path);
     const auto same = [](const std::optional<git_oid>& a, const std::optional<git_oid>& b) {
       return a && b && git_oid_equal(&*a, &*b);
     };
@@ -922,8 +922,7 @@ struct Locator::Impl {
     const auto probe = [&](ptrdiff_t i) {
       Commit c = commitAt(i);
       if (!c) return false;
-      Tree tree = treeOf(c.get());
-      const auto blob = tree ? blobIdAt(tree.get(), anchor.path) : std::nullopt;
+      const auto blob = blobIdIn(c.get(), anchor.path);
       bool carried = false;
       if (lo >= 0 && same(blob, loBlob)) {
         carried = true;
@@ -1009,9 +1008,8 @@ struct Locator::Impl {
     size_t steps = 0;
     bool edited = false;
     for (const git_oid& id : commits) {
-      git_commit* rawCommit = nullptr;
-      if (git_commit_lookup(&rawCommit, repo, &id) < 0) return std::nullopt;
-      Commit commit(rawCommit);
+      Commit commit = commitById(id);
+      if (!commit) return std::nullopt;
       Tree tree = treeOf(commit.get());
       if (!tree) return std::nullopt;
       git_tree_entry* rawOld = nullptr;
