@@ -93,14 +93,13 @@ void Locations::flush() {
 anchor::Location Locations::atCommit(const Thread& thread, const std::string& commit) {
   if (unanchored(thread)) return nowhere();
   const std::string key = anchorKey(thread.anchor);
-  if (commit != prefetchedAt_) {
-    prefetchedAt_ = commit;
-    askedAt_ = 0;
-    prefetched_.clear();
+  if (commit != prefetchedAt_) {  // a second thread asked about here: many, likely
+    if (commit == firstAskedAt_) prefetch(commit);
+    else firstAskedAt_ = commit;
   }
-  if (++askedAt_ == 2) prefetch(commit);  // many threads at one commit, likely
   const std::string both = thread.id + '\n' + key;
-  if (auto it = prefetched_.find(both); it != prefetched_.end()) return fromCache(it->second);
+  if (commit == prefetchedAt_)
+    if (auto it = prefetched_.find(both); it != prefetched_.end()) return fromCache(it->second);
   if (auto it = pendingOf_.find(thread.id); it != pendingOf_.end())  // located here already (prepare)
     for (size_t i : it->second)
       if (pending_[i].second.anchor == key && pending_[i].second.commit == commit) return fromCache(pending_[i].second);
@@ -171,7 +170,10 @@ anchor::Location Locations::atCommit(const Thread& thread, const std::string& co
 }
 
 void Locations::prefetch(const std::string& commit) {
+  if (commit == prefetchedAt_) return;
+  prefetched_.clear();
   for (auto& [id, c] : store_.index().cachedLocationsAt(commit)) prefetched_.emplace(id + '\n' + c.anchor, std::move(c));
+  prefetchedAt_ = commit;
 }
 
 void Locations::prepare(const std::vector<Thread>& threads, const std::string& commit) {
@@ -182,12 +184,7 @@ void Locations::prepare(const std::vector<Thread>& threads, const std::string& c
   try {
     // The answers cached at `commit`, read at once (and kept for atCommit);
     // only a thread without one is looked up alone, for any other answer.
-    if (commit != prefetchedAt_ || askedAt_ < 2) {
-      prefetchedAt_ = commit;
-      askedAt_ = 2;
-      prefetched_.clear();
-      prefetch(commit);
-    }
+    prefetch(commit);
     for (const Thread& t : threads) {
       if (unanchored(t) || pendingOf_.count(t.id)) continue;
       const std::string key = anchorKey(t.anchor);

@@ -67,8 +67,8 @@ class Locations {
   // The cache's answers at one commit, read at once when a second thread
   // is asked about there (a file's threads are picked from all of them).
   void prefetch(const std::string& commit);
-  std::string prefetchedAt_;
-  size_t askedAt_ = 0;  // threads asked about at prefetchedAt_ so far
+  std::string firstAskedAt_;  // where the last thread was asked about, not yet prefetched
+  std::string prefetchedAt_;  // whose answers prefetched_ holds ("" none)
   std::unordered_map<std::string, CachedLocation> prefetched_;  // thread + '\n' + anchor
   // A thread's cached answers at other commits, as prepare read them for
   // atCommit (which then needs no query of its own).
