@@ -265,6 +265,42 @@ bool significant(std::string_view line) {
   return t.size() >= 3 && std::any_of(t.begin(), t.end(), isWord);
 }
 
+// A diff carries anchored lines into a file (see locateDirect) when it finds
+// them unchanged (all there), edited (at least half of those with words in
+// them kept as they were) or only re-spaced (every token kept). This tells
+// by text alone, for lookups instead of a diff, that it surely cannot: fewer
+// than half of the lines with words in them are anywhere in the file, and
+// some word of theirs is nowhere in it. `has`: is this trimmed line in the
+// file (it may err towards yes). False when unsure.
+bool cannotCarry(std::string_view anchored, std::string_view file, const std::function<bool(std::string_view)>& has) {
+  const auto quote = splitLines(anchored);
+  std::vector<std::string_view> there, gone;
+  size_t withWords = 0, present = 0;
+  for (std::string_view line : quote) {
+    const bool in = has(trimmed(line));
+    (in ? there : gone).push_back(line);
+    if (significant(line)) {
+      ++withWords;
+      present += in;
+    }
+  }
+  if (withWords == 0 || present * 2 >= withWords) return false;
+  // One token missing keeps the similarity under 0.999 below 500 tokens.
+  if (tokens(quote, 0, quote.size()).size() >= 500) return false;
+  // A missing word is in a line that is gone and in none that is there.
+  const Tokens kept = tokens(there, 0, there.size());
+  const std::unordered_set<std::string_view> keptWords(kept.begin(), kept.end());
+  Tokens words;
+  for (std::string_view w : tokens(gone, 0, gone.size()))
+    if (isWord(w.front()) && !keptWords.contains(w)) words.push_back(w);
+  // The longest first, the likeliest to be missing.
+  std::sort(words.begin(), words.end(),
+            [](std::string_view a, std::string_view b) { return a.size() != b.size() ? a.size() > b.size() : a < b; });
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  words.resize(std::min<size_t>(words.size(), 16));
+  return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return file.find(w) == std::string_view::npos; });
+}
+
 // The places in one file's lines that may hold the anchored lines, scored by
 // quote, context and distance from `expected` (1-based; 0 = no expectation).
 // With `elsewhere` (linesFromElsewhere of the diff that produced `lines`), a
@@ -654,6 +690,31 @@ struct Locator::Impl {
     return File{*id, std::move(blob), text};
   }
 
+  // Whether a file has a line (trimmed), maybe: the hashes of its lines,
+  // sorted, for the last few files asked about (every anchor in a file is
+  // first asked about at the same target). A shared hash says yes.
+  std::function<bool(std::string_view)> hasLine(const File& file) {
+    const std::string key(reinterpret_cast<const char*>(file.id.id), GIT_OID_RAWSZ);
+    auto it = lineHashes.find(key);
+    if (it == lineHashes.end()) {
+      if (lineHashes.size() >= kMaxLineHashes) lineHashes.clear();
+      std::vector<size_t> hashes;
+      for (size_t at = 0; at < file.text.size();) {
+        size_t nl = file.text.find('\n', at);
+        if (nl == std::string_view::npos) nl = file.text.size();
+        hashes.push_back(std::hash<std::string_view>{}(trimmed(file.text.substr(at, nl - at))));
+        at = nl + 1;
+      }
+      std::sort(hashes.begin(), hashes.end());
+      it = lineHashes.emplace(key, std::move(hashes)).first;
+    }
+    return [&hashes = it->second](std::string_view line) {
+      return std::binary_search(hashes.begin(), hashes.end(), std::hash<std::string_view>{}(line));
+    };
+  }
+  static constexpr size_t kMaxLineHashes = 64;
+  std::unordered_map<std::string, std::vector<size_t>> lineHashes;
+
   // Files of `to` that differ from `from` (added, modified, renamed into);
   // with rename detection, the new name of `renamedFrom` if it was renamed.
   struct TreeChanges {
@@ -747,9 +808,12 @@ struct Locator::Impl {
   }
 
   Location locateAt(const Recorded& anchor, const git_commit* target, int depth) {
-    bool carried = false;
-    Location probe = locateDirect(anchor, target, false, &carried);
-    if (carried) return probe;
+    // What the diff alone says, unless the text says it cannot carry them.
+    if (!surelyNotCarried(anchor, target)) {
+      bool carried = false;
+      Location probe = locateDirect(anchor, target, false, &carried);
+      if (carried) return probe;
+    }
     // Not carried by the diff. Across many commits one diff cannot tell a
     // block moved from one deleted next to look-alike code, nor follow a
     // block moved and then edited; the commit where the lines left can.
@@ -760,6 +824,15 @@ struct Locator::Impl {
     if (direct.status != Status::Orphaned) return direct;
     if (auto stepped = stepwise(anchor, target)) return *stepped;
     return direct;
+  }
+
+  // Whether the diff from the anchor to `target` surely does not carry its
+  // lines (cannotCarry), with the file where the anchor says (gone, it may
+  // have been renamed). False when unsure.
+  bool surelyNotCarried(const Recorded& anchor, const git_commit* target) {
+    Tree tree = treeOf(target);
+    auto file = tree ? fileAt(tree.get(), anchor.path) : std::nullopt;
+    return file && cannotCarry(anchor.text, file->text, hasLine(*file));
   }
 
   // The first-parent commits after `from` up to `to` (included), oldest
@@ -842,36 +915,53 @@ struct Locator::Impl {
   // Where, between commits lo and hi of `commits` (lo: -1 for the anchor's
   // own), the anchored lines seem to leave by text alone: the last commit
   // whose file still has at least half of their lines with words in them,
-  // and the next. nullopt for lines with no words.
-  std::optional<std::pair<ptrdiff_t, ptrdiff_t>> textBisect(const Recorded& anchor, const std::vector<git_oid>& commits,
-                                                            ptrdiff_t lo, ptrdiff_t hi) {
-    std::unordered_map<std::string_view, bool> wanted;
+  // and the next, with whether the diff surely does not carry them there
+  // (cannotCarry). nullopt for lines with no words.
+  struct TextGuess {
+    ptrdiff_t lo, hi;
+    bool notCarriedAtHi = false;
+  };
+  std::optional<TextGuess> textBisect(const Recorded& anchor, const std::vector<git_oid>& commits, ptrdiff_t lo,
+                                      ptrdiff_t hi) {
+    std::unordered_map<std::string_view, size_t> wanted;  // trimmed line with words -> its place in `seen`
     for (std::string_view line : splitLines(anchor.text))
-      if (significant(line)) wanted.emplace(trimmed(line), false);
+      if (significant(line)) wanted.emplace(trimmed(line), wanted.size());
     if (wanted.empty()) return std::nullopt;
-    std::unordered_map<std::string, bool> byBlob;  // raw blob id -> present
-    const auto present = [&](ptrdiff_t i) -> std::optional<bool> {
+    std::vector<bool> seen(wanted.size());
+    struct Scan {
+      bool present = false;
+      BlobRef blob;            // when not present (scanned through):
+      std::vector<bool> seen;  // which of the wanted lines it has
+    };
+    std::unordered_map<std::string, Scan> byBlob;  // raw blob id ->
+    const auto scan = [&](ptrdiff_t i) -> std::optional<Scan> {
       Commit c = commitById(commits[static_cast<size_t>(i)]);
       if (!c) return std::nullopt;
       const auto id = blobIdIn(c.get(), anchor.path);
-      if (!id) return false;
+      if (!id) return Scan{};
       const std::string key(reinterpret_cast<const char*>(id->id), GIT_OID_RAWSZ);
       if (auto it = byBlob.find(key); it != byBlob.end()) return it->second;
       BlobRef blob = blobContent(*id);
       if (!blob) return std::nullopt;
-      for (auto& [line, seen] : wanted) seen = false;
+      std::fill(seen.begin(), seen.end(), false);
       size_t seenCount = 0;
       const std::string_view text = textOf(blob);
       for (size_t at = 0; at < text.size() && seenCount * 2 < wanted.size();) {
         size_t nl = text.find('\n', at);
         if (nl == std::string_view::npos) nl = text.size();
-        if (auto it = wanted.find(trimmed(text.substr(at, nl - at))); it != wanted.end() && !it->second) {
-          it->second = true;
+        if (auto it = wanted.find(trimmed(text.substr(at, nl - at))); it != wanted.end() && !seen[it->second]) {
+          seen[it->second] = true;
           ++seenCount;
         }
         at = nl + 1;
       }
-      return byBlob.emplace(key, seenCount * 2 >= wanted.size()).first->second;
+      Scan out;
+      out.present = seenCount * 2 >= wanted.size();
+      if (!out.present) {
+        out.blob = std::move(blob);
+        out.seen = seen;
+      }
+      return byBlob.emplace(key, std::move(out)).first->second;
     };
     // Each step splits at the commit between lo and hi whose distance from
     // the target has the most trailing zero bits (still O(log n) steps):
@@ -881,11 +971,18 @@ struct Locator::Impl {
       const uint64_t nearest = last - static_cast<uint64_t>(hi) + 1, farthest = last - static_cast<uint64_t>(lo) - 1;
       const uint64_t at = nearest == farthest ? nearest : farthest & ~((uint64_t{1} << (std::bit_width(nearest ^ farthest) - 1)) - 1);
       const auto mid = static_cast<ptrdiff_t>(last - at);
-      auto p = present(mid);
-      if (!p) return std::nullopt;
-      (*p ? lo : hi) = mid;
+      auto s = scan(mid);
+      if (!s) return std::nullopt;
+      (s->present ? lo : hi) = mid;
     }
-    return std::make_pair(lo, hi);
+    TextGuess guess{lo, hi};
+    if (hi != static_cast<ptrdiff_t>(last))  // the target's own file was not scanned
+      if (auto s = scan(hi); s && s->blob)
+        guess.notCarriedAtHi = cannotCarry(anchor.text, textOf(s->blob), [&](std::string_view line) {
+          auto it = wanted.find(line);
+          return it != wanted.end() && s->seen[it->second];
+        });
+    return guess;
   }
 
   static constexpr int kMaxTraceDepth = 8;
@@ -918,15 +1015,16 @@ struct Locator::Impl {
       return a && b && git_oid_equal(&*a, &*b);
     };
     // One probe: is the range carried by the diff at commit i? It moves lo
-    // or hi there (false: the commit could not be read).
-    const auto probe = [&](ptrdiff_t i) {
+    // or hi there (false: the commit could not be read). `notCarried`: known
+    // already by text.
+    const auto probe = [&](ptrdiff_t i, bool notCarried = false) {
       Commit c = commitAt(i);
       if (!c) return false;
       const auto blob = blobIdIn(c.get(), anchor.path);
       bool carried = false;
       if (lo >= 0 && same(blob, loBlob)) {
         carried = true;
-      } else if (!same(blob, hiBlob)) {
+      } else if (!notCarried && !same(blob, hiBlob)) {
         Location at = locateDirect(anchor, c.get(), false, &carried);
         if (carried) atLo = std::move(at);
       }
@@ -943,8 +1041,8 @@ struct Locator::Impl {
     // of the anchored lines still present in the file agrees with the diff
     // on nearly every commit, for a read and a scan instead of a diff.
     if (auto guess = textBisect(anchor, *commits, lo, hi)) {
-      if (guess->second < hi && !probe(guess->second)) return std::nullopt;
-      if (guess->first > lo && guess->first < hi && !probe(guess->first)) return std::nullopt;
+      if (guess->hi < hi && !probe(guess->hi, guess->notCarriedAtHi)) return std::nullopt;
+      if (guess->lo > lo && guess->lo < hi && !probe(guess->lo)) return std::nullopt;
     }
     while (hi - lo > 1)
       if (!probe(lo + (hi - lo) / 2)) return std::nullopt;

@@ -900,6 +900,39 @@ TEST_CASE("anchor: a block deleted among many commits is Orphaned, deleted in th
   CHECK(at.how.find("deleted in commit " + deletedIn.substr(0, 12)) != std::string::npos);
 }
 
+// Ground truth: block at a.cpp:21-25; among 10 commits that add lines at the end, commit 4
+// re-spaces every line of it with words (no line stays as it was) → a.cpp:21-25, Changed, and
+// the diff says so (whitespace only). Text alone would say the lines left in commit 4; the
+// engine may skip the diff only where the lines cannot be there, re-spaced or not.
+TEST_CASE("anchor: a block re-spaced among many commits is carried by the diff, not traced", "[anchor]") {
+  History h;
+  h.write("a.cpp", baseFile());
+  const std::string c0 = h.commit("base");
+  const Recorded anchor = h.recordAt("a.cpp", c0, kBaseStart, kBaseEnd);
+  const std::vector<std::string> respaced = {
+      "int checksum( const std::vector<int>& values ) {\n",
+      "  int sum=0;\n",
+      "  for (int v : values) sum = sum*31 + v;\n",
+      "  return sum ;\n",
+      "}\n",
+  };
+  std::string last;
+  for (int i = 1; i <= 10; ++i) {
+    h.write("a.cpp", Lines()
+                         .add(filler("a", 1, 20))
+                         .add(i < 4 ? kBlock : respaced)
+                         .add(filler("a", 21, 40))
+                         .add(filler("end", 1, i))
+                         .str());
+    last = h.commit("commit " + std::to_string(i));
+  }
+  const Location at = Locator(h.repo()).locate(anchor, last);
+  INFO(at.how);
+  CHECK_PLACE(at, "a.cpp", 21u, 25u);
+  CHECK(at.status == Status::Changed);
+  CHECK(at.how == "diff (whitespace only)");
+}
+
 // Ground truth: a.cpp gains 2 lines at the top (its block 21-25 → 23-27, Exact; its lines 2-3
 // stay, Exact); b.cpp loses its lines 20-22 (→ Orphaned there) and keeps 5-6 (Exact). Asked
 // for b, a, b, a, locateAll answers in that order, and as locate() does one by one.
