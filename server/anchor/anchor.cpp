@@ -927,6 +927,18 @@ struct Locator::Impl {
     for (std::string_view line : splitLines(anchor.text))
       if (significant(line)) wanted.emplace(trimmed(line), wanted.size());
     if (wanted.empty()) return std::nullopt;
+    // Still there at the target by text (the diff not carrying them there,
+    // they moved within the file, or are lines found all over it): the text
+    // cannot tell where they left.
+    if (Commit c = commitById(commits.back())) {
+      Tree tree = treeOf(c.get());
+      if (auto file = tree ? fileAt(tree.get(), anchor.path) : std::nullopt) {
+        const auto has = hasLine(*file);
+        size_t there = 0;
+        for (const auto& [line, at] : wanted) there += has(line);
+        if (there * 2 >= wanted.size()) return std::nullopt;
+      }
+    }
     std::vector<bool> seen(wanted.size());
     struct Scan {
       bool present = false;
