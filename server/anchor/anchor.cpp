@@ -293,12 +293,14 @@ bool cannotCarry(std::string_view anchored, std::string_view file, const std::fu
   Tokens words;
   for (std::string_view w : tokens(gone, 0, gone.size()))
     if (isWord(w.front()) && !keptWords.contains(w)) words.push_back(w);
-  // The longest first, the likeliest to be missing.
+  // The longest first, the likeliest to be missing; memmem (two-way, with
+  // skips) is several times faster here than string_view::find.
   std::sort(words.begin(), words.end(),
             [](std::string_view a, std::string_view b) { return a.size() != b.size() ? a.size() > b.size() : a < b; });
   words.erase(std::unique(words.begin(), words.end()), words.end());
   words.resize(std::min<size_t>(words.size(), 16));
-  return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return file.find(w) == std::string_view::npos; });
+  return std::any_of(words.begin(), words.end(),
+                     [&](std::string_view w) { return memmem(file.data(), file.size(), w.data(), w.size()) == nullptr; });
 }
 
 // The places in one file's lines that may hold the anchored lines, scored by
