@@ -265,6 +265,10 @@ bool significant(std::string_view line) {
   return t.size() >= 3 && std::any_of(t.begin(), t.end(), isWord);
 }
 
+// The similarity at which lines a diff keeps in place are the anchored ones,
+// only re-spaced (re-indented, reformatted).
+constexpr double kRespaced = 0.999;
+
 // A diff carries anchored lines into a file (see locateDirect) when it finds
 // them unchanged (all there), edited (at least half of those with words in
 // them kept as they were) or only re-spaced (every token kept). This tells
@@ -285,8 +289,9 @@ bool cannotCarry(std::string_view anchored, std::string_view file, const std::fu
     }
   }
   if (withWords == 0 || present * 2 >= withWords) return false;
-  // One token missing keeps the similarity under 0.999 below 500 tokens.
-  if (tokens(quote, 0, quote.size()).size() >= 500) return false;
+  // One token of n missing keeps the similarity at most 2(n-1)/(2n-1),
+  // under kRespaced for n below 1/(2(1-kRespaced)).
+  if (static_cast<double>(tokens(quote, 0, quote.size()).size()) >= 1 / (2 * (1 - kRespaced))) return false;
   // A missing word is in a line that is gone and in none that is there.
   const Tokens kept = tokens(there, 0, there.size());
   const std::unordered_set<std::string_view> keptWords(kept.begin(), kept.end());
@@ -1225,7 +1230,7 @@ struct Locator::Impl {
         auto quote = splitLines(anchor.text);
         const auto nowLines = splitLines(now);
         double score = similarity(tokens(quote, 0, quote.size()), tokens(nowLines, 0, nowLines.size()));
-        if (score >= 0.999)  // re-indented or reformatted in place
+        if (score >= kRespaced)  // re-indented or reformatted in place
           return carry({path, mapped->start, mapped->end, Status::Changed, score, how + "diff (whitespace only)"});
         // The diff keeps most of the anchored lines (those with words in
         // them: a kept brace proves nothing) where it says: edited in place,
