@@ -919,10 +919,36 @@ struct Locator::Impl {
     return recordWithBlob(place.path, toHex(commit), file->text, place.startLine, place.endLine, toHex(file->id));
   }
 
+  // The anchored lines with the lines recorded right before or right after
+  // them, trimmed: what tells a block moved within its file, or lines found
+  // all over it, from where they were.
+  struct Context {
+    std::vector<std::string_view> before, lines, after;
+    explicit Context(const Recorded& anchor) {
+      for (std::string_view line : splitLines(anchor.before)) before.push_back(trimmed(line));
+      for (std::string_view line : splitLines(anchor.text)) lines.push_back(trimmed(line));
+      for (std::string_view line : splitLines(anchor.after)) after.push_back(trimmed(line));
+    }
+    // Whether `text` has them in a row, with either.
+    bool in(std::string_view text) const {
+      std::vector<std::string_view> file;
+      for (std::string_view line : splitLines(text)) file.push_back(trimmed(line));
+      const auto at = [&](size_t from, const std::vector<std::string_view>& want) {
+        return from + want.size() <= file.size() && std::equal(want.begin(), want.end(), file.begin() + from);
+      };
+      for (size_t p = 0; p + lines.size() <= file.size(); ++p)
+        if (file[p] == lines.front() && at(p, lines) &&
+            ((p >= before.size() && at(p - before.size(), before)) || at(p + lines.size(), after)))
+          return true;
+      return false;
+    }
+  };
+
   // Where, between commits lo and hi of `commits` (lo: -1 for the anchor's
   // own), the anchored lines seem to leave by text alone: the last commit
-  // whose file still has at least half of their lines with words in them,
-  // and the next, with whether the diff surely does not carry them there
+  // whose file still has at least half of their lines with words in them
+  // (or, where the target's file still has, has them in their Context), and
+  // the next, with whether the diff surely does not carry them there
   // (cannotCarry). nullopt for lines with no words.
   struct TextGuess {
     ptrdiff_t lo, hi;
@@ -934,16 +960,22 @@ struct Locator::Impl {
     for (std::string_view line : splitLines(anchor.text))
       if (significant(line)) wanted.emplace(trimmed(line), wanted.size());
     if (wanted.empty()) return std::nullopt;
-    // Still there at the target by text (the diff not carrying them there,
-    // they moved within the file, or are lines found all over it): the text
-    // cannot tell where they left.
+    // Still there at the target by text, though the diff does not carry
+    // them there (they moved within the file, or are lines found all over
+    // it): the guess goes by the lines with the context recorded around
+    // them instead; still so at the target, the text cannot tell.
+    bool byContext = false;
+    const Context context(anchor);
     if (Commit c = commitById(commits.back())) {
       Tree tree = treeOf(c.get());
       if (auto file = tree ? fileAt(tree.get(), anchor.path) : std::nullopt) {
         const auto has = hasLine(*file);
         size_t there = 0;
         for (const auto& [line, at] : wanted) there += has(line);
-        if (there * 2 >= wanted.size()) return std::nullopt;
+        if (there * 2 >= wanted.size()) {
+          if (context.in(file->text)) return std::nullopt;
+          byContext = true;
+        }
       }
     }
     std::vector<bool> seen(wanted.size());
@@ -962,6 +994,11 @@ struct Locator::Impl {
       if (auto it = byBlob.find(key); it != byBlob.end()) return it->second;
       BlobRef blob = blobContent(*id);
       if (!blob) return std::nullopt;
+      if (byContext) {
+        Scan out;
+        out.present = context.in(textOf(blob));
+        return byBlob.emplace(key, std::move(out)).first->second;
+      }
       std::fill(seen.begin(), seen.end(), false);
       size_t seenCount = 0;
       const std::string_view text = textOf(blob);
