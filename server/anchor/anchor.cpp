@@ -944,6 +944,48 @@ struct Locator::Impl {
     }
   };
 
+  // Where a text guess splits (lo, hi) of commits 0..last: at the commit
+  // whose distance from the target (last) has the most trailing zero bits,
+  // still O(log n) steps, and the anchors of one file then read the same
+  // commits' blobs first.
+  static ptrdiff_t gridSplit(ptrdiff_t last, ptrdiff_t lo, ptrdiff_t hi) {
+    const auto nearest = static_cast<uint64_t>(last - hi + 1), farthest = static_cast<uint64_t>(last - lo - 1);
+    const uint64_t at =
+        nearest == farthest ? nearest : farthest & ~((uint64_t{1} << (std::bit_width(nearest ^ farthest) - 1)) - 1);
+    return last - static_cast<ptrdiff_t>(at);
+  }
+
+  // Where, between commits lo and hi of `commits`, the anchored lines seem
+  // to leave their Context (as `anchor` records it) by text alone: the last
+  // commit whose file still has them in it, and the next. nullopt when the
+  // target's file still has them so, or a commit cannot be read.
+  std::optional<std::pair<ptrdiff_t, ptrdiff_t>> contextBisect(const Recorded& anchor,
+                                                              const std::vector<git_oid>& commits, ptrdiff_t lo,
+                                                              ptrdiff_t hi) {
+    const Context context(anchor);
+    std::unordered_map<std::string, bool> byBlob;  // raw blob id -> in context
+    const auto in = [&](ptrdiff_t i) -> std::optional<bool> {
+      Commit c = commitById(commits[static_cast<size_t>(i)]);
+      if (!c) return std::nullopt;
+      const auto id = blobIdIn(c.get(), anchor.path);
+      if (!id) return false;
+      const std::string key(reinterpret_cast<const char*>(id->id), GIT_OID_RAWSZ);
+      if (auto it = byBlob.find(key); it != byBlob.end()) return it->second;
+      BlobRef blob = blobContent(*id);
+      if (!blob) return std::nullopt;
+      return byBlob.emplace(key, context.in(textOf(blob))).first->second;
+    };
+    const auto last = static_cast<ptrdiff_t>(commits.size()) - 1;
+    if (auto atTarget = in(last); !atTarget || *atTarget) return std::nullopt;
+    while (hi - lo > 1) {
+      const ptrdiff_t mid = gridSplit(last, lo, hi);
+      auto there = in(mid);
+      if (!there) return std::nullopt;
+      (*there ? lo : hi) = mid;
+    }
+    return std::make_pair(lo, hi);
+  }
+
   // Where, between commits lo and hi of `commits` (lo: -1 for the anchor's
   // own), the anchored lines seem to leave by text alone: the last commit
   // whose file still has at least half of their lines with words in them
@@ -964,8 +1006,6 @@ struct Locator::Impl {
     // them there (they moved within the file, or are lines found all over
     // it): the guess goes by the lines with the context recorded around
     // them instead; still so at the target, the text cannot tell.
-    bool byContext = false;
-    const Context context(anchor);
     if (Commit c = commitById(commits.back())) {
       Tree tree = treeOf(c.get());
       if (auto file = tree ? fileAt(tree.get(), anchor.path) : std::nullopt) {
@@ -973,8 +1013,9 @@ struct Locator::Impl {
         size_t there = 0;
         for (const auto& [line, at] : wanted) there += has(line);
         if (there * 2 >= wanted.size()) {
-          if (context.in(file->text)) return std::nullopt;
-          byContext = true;
+          auto found = contextBisect(anchor, commits, lo, hi);
+          if (!found) return std::nullopt;
+          return TextGuess{found->first, found->second};
         }
       }
     }
@@ -994,11 +1035,6 @@ struct Locator::Impl {
       if (auto it = byBlob.find(key); it != byBlob.end()) return it->second;
       BlobRef blob = blobContent(*id);
       if (!blob) return std::nullopt;
-      if (byContext) {
-        Scan out;
-        out.present = context.in(textOf(blob));
-        return byBlob.emplace(key, std::move(out)).first->second;
-      }
       std::fill(seen.begin(), seen.end(), false);
       size_t seenCount = 0;
       const std::string_view text = textOf(blob);
@@ -1019,20 +1055,15 @@ struct Locator::Impl {
       }
       return byBlob.emplace(key, std::move(out)).first->second;
     };
-    // Each step splits at the commit between lo and hi whose distance from
-    // the target has the most trailing zero bits (still O(log n) steps):
-    // the anchors of one file then read the same commits' blobs first.
-    const uint64_t last = commits.size() - 1;
+    const auto last = static_cast<ptrdiff_t>(commits.size()) - 1;
     while (hi - lo > 1) {
-      const uint64_t nearest = last - static_cast<uint64_t>(hi) + 1, farthest = last - static_cast<uint64_t>(lo) - 1;
-      const uint64_t at = nearest == farthest ? nearest : farthest & ~((uint64_t{1} << (std::bit_width(nearest ^ farthest) - 1)) - 1);
-      const auto mid = static_cast<ptrdiff_t>(last - at);
+      const ptrdiff_t mid = gridSplit(last, lo, hi);
       auto s = scan(mid);
       if (!s) return std::nullopt;
       (s->present ? lo : hi) = mid;
     }
     TextGuess guess{lo, hi};
-    if (hi != static_cast<ptrdiff_t>(last))  // the target's own file was not scanned
+    if (hi != last)  // the target's own file was not scanned
       if (auto s = scan(hi); s && s->blob)
         guess.notCarriedAtHi = cannotCarry(anchor.text, textOf(s->blob), [&](std::string_view line) {
           auto it = wanted.find(line);
@@ -1096,9 +1127,21 @@ struct Locator::Impl {
     // A first guess by text alone, confirmed by a probe on each side: most
     // of the anchored lines still present in the file agrees with the diff
     // on nearly every commit, for a read and a scan instead of a diff.
-    if (auto guess = textBisect(anchor, *commits, lo, hi)) {
-      if (guess->hi < hi && !probe(guess->hi, guess->notCarriedAtHi)) return std::nullopt;
-      if (guess->lo > lo && guess->lo < hi && !probe(guess->lo)) return std::nullopt;
+    const auto confirm = [&](ptrdiff_t guessLo, ptrdiff_t guessHi, bool notCarriedAtHi) {
+      if (guessHi < hi && !probe(guessHi, notCarriedAtHi)) return false;
+      return !(guessLo > lo && guessLo < hi && !probe(guessLo));
+    };
+    if (auto guess = textBisect(anchor, *commits, lo, hi))
+      if (!confirm(guess->lo, guess->hi, guess->notCarriedAtHi)) return std::nullopt;
+    // No guess, or a wrong one: once more, by the lines in their context as
+    // lo has them (a block moved within its file, lines found all over it,
+    // lines without words).
+    if (hi - lo > 1) {
+      const std::optional<Recorded> atLoNow =
+          lo < 0 ? std::optional(anchor) : atLo ? recordAt((*commits)[static_cast<size_t>(lo)], *atLo) : std::nullopt;
+      if (atLoNow)
+        if (auto guess = contextBisect(*atLoNow, *commits, lo, hi))
+          if (!confirm(guess->first, guess->second, false)) return std::nullopt;
     }
     while (hi - lo > 1)
       if (!probe(lo + (hi - lo) / 2)) return std::nullopt;
