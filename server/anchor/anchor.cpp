@@ -706,12 +706,7 @@ struct Locator::Impl {
     if (it == lineHashes.end()) {
       if (lineHashes.size() >= kMaxLineHashes) lineHashes.clear();
       std::vector<size_t> hashes;
-      for (size_t at = 0; at < file.text.size();) {
-        size_t nl = file.text.find('\n', at);
-        if (nl == std::string_view::npos) nl = file.text.size();
-        hashes.push_back(std::hash<std::string_view>{}(trimmed(file.text.substr(at, nl - at))));
-        at = nl + 1;
-      }
+      for (std::string_view line : splitLines(file.text)) hashes.push_back(std::hash<std::string_view>{}(trimmed(line)));
       std::sort(hashes.begin(), hashes.end());
       it = lineHashes.emplace(key, std::move(hashes)).first;
     }
@@ -1133,19 +1128,20 @@ struct Locator::Impl {
     };
     if (auto guess = textBisect(anchor, *commits, lo, hi))
       if (!confirm(guess->lo, guess->hi, guess->notCarriedAtHi)) return std::nullopt;
+    // The anchor as recorded where lo has the lines (atLo is set with lo).
+    const auto atLoRecorded = [&] {
+      return atLo ? recordAt((*commits)[static_cast<size_t>(lo)], *atLo) : std::optional(anchor);
+    };
     // No guess, or a wrong one: once more, by the lines in their context as
     // lo has them (a block moved within its file, lines found all over it,
     // lines without words).
-    if (hi - lo > 1) {
-      const std::optional<Recorded> atLoNow =
-          lo < 0 ? std::optional(anchor) : atLo ? recordAt((*commits)[static_cast<size_t>(lo)], *atLo) : std::nullopt;
-      if (atLoNow)
-        if (auto guess = contextBisect(*atLoNow, *commits, lo, hi))
+    if (hi - lo > 1)
+      if (const auto at = atLoRecorded())
+        if (auto guess = contextBisect(*at, *commits, lo, hi))
           if (!confirm(guess->first, guess->second, false)) return std::nullopt;
-    }
     while (hi - lo > 1)
       if (!probe(lo + (hi - lo) / 2)) return std::nullopt;
-    std::optional<Recorded> before = atLo ? recordAt((*commits)[static_cast<size_t>(lo)], *atLo) : anchor;
+    std::optional<Recorded> before = atLoRecorded();
     Commit across = commitAt(hi);
     if (!before || !across) return std::nullopt;
     const std::string where = toHex((*commits)[static_cast<size_t>(hi)]).substr(0, 12);
