@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <optional>
 #include <sstream>
@@ -237,6 +238,19 @@ std::vector<std::string> withCrlf(const std::vector<std::string>& lines) {
 constexpr uint32_t kBaseStart = 21;
 constexpr uint32_t kBaseEnd = 25;
 std::string baseFile() { return Lines().add(filler("a", 1, 20)).add(kBlock).add(filler("a", 21, 40)).str(); }
+
+// Commits 1..count of a.cpp: baseFile with `blockAt(i)` in the block's place and i lines added
+// at the end (so every commit changes the file). Their ids, oldest first.
+std::vector<std::string> commitsGrowingAtTheEnd(History& h, int count,
+                                                const std::function<std::vector<std::string>(int)>& blockAt) {
+  std::vector<std::string> ids;
+  for (int i = 1; i <= count; ++i) {
+    h.write("a.cpp",
+            Lines().add(filler("a", 1, 20)).add(blockAt(i)).add(filler("a", 21, 40)).add(filler("end", 1, i)).str());
+    ids.push_back(h.commit("commit " + std::to_string(i)));
+  }
+  return ids;
+}
 
 std::string describe(const Location& l) {
   std::ostringstream out;
@@ -883,17 +897,10 @@ TEST_CASE("anchor: a block deleted among many commits is Orphaned, deleted in th
   h.write("a.cpp", baseFile());
   const std::string c0 = h.commit("base");
   const Recorded anchor = h.recordAt("a.cpp", c0, kBaseStart, kBaseEnd);
-  std::string deletedIn, last;
-  for (int i = 1; i <= 30; ++i) {
-    Lines file;
-    file.add(filler("a", 1, 20));
-    if (i < 18) file.add(kBlock);
-    file.add(filler("a", 21, 40)).add(filler("end", 1, i));
-    h.write("a.cpp", file.str());
-    last = h.commit("commit " + std::to_string(i));
-    if (i == 18) deletedIn = last;
-  }
-  const Location at = Locator(h.repo()).locate(anchor, last);
+  const auto commits =
+      commitsGrowingAtTheEnd(h, 30, [](int i) { return i < 18 ? kBlock : std::vector<std::string>{}; });
+  const std::string& deletedIn = commits[17];
+  const Location at = Locator(h.repo()).locate(anchor, commits.back());
   INFO(at.how);
   CHECK(at.status == Status::Orphaned);
   CHECK_PLACE(at, "a.cpp", 21u, 25u);
@@ -916,17 +923,8 @@ TEST_CASE("anchor: a block re-spaced among many commits is carried by the diff, 
       "  return sum ;\n",
       "}\n",
   };
-  std::string last;
-  for (int i = 1; i <= 10; ++i) {
-    h.write("a.cpp", Lines()
-                         .add(filler("a", 1, 20))
-                         .add(i < 4 ? kBlock : respaced)
-                         .add(filler("a", 21, 40))
-                         .add(filler("end", 1, i))
-                         .str());
-    last = h.commit("commit " + std::to_string(i));
-  }
-  const Location at = Locator(h.repo()).locate(anchor, last);
+  const auto commits = commitsGrowingAtTheEnd(h, 10, [&](int i) { return i < 4 ? kBlock : respaced; });
+  const Location at = Locator(h.repo()).locate(anchor, commits.back());
   INFO(at.how);
   CHECK_PLACE(at, "a.cpp", 21u, 25u);
   CHECK(at.status == Status::Changed);
